@@ -1,0 +1,317 @@
+/* nbdferry: backend dispatch, caching and the inline async fallback. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "blocksize.h"
+#include "error.h"
+
+int
+backend_init (struct backend *b, const struct backend_ops *ops,
+              const char *name, struct backend *next)
+{
+  b->ops = ops;
+  b->next = next;
+  b->refs = 1;
+  b->size = -1;
+  b->name = strdup (name ? name : ops->name);
+  if (b->name == NULL)
+    return -1;
+  return 0;
+}
+
+/* Find the layer that implements a hook: filters pass missing hooks down. */
+#define LAYER(b, hook)                                  \
+  ({ struct backend *l_ = (b);                          \
+     while (l_->ops->hook == NULL && l_->next)          \
+       l_ = l_->next;                                   \
+     l_; })
+
+static int
+ask_bool (struct backend *b, int (*fn) (struct backend *), bool *out)
+{
+  int r = fn ? fn (b) : 0;
+
+  if (r == -1)
+    return -1;
+  *out = r > 0;
+  return 0;
+}
+
+#define ASK(hook)                                                       \
+  do {                                                                  \
+    struct backend *l_ = LAYER (b, hook);                               \
+    if (ask_bool (l_, l_->ops->hook, &b->hook) == -1) {                 \
+      set_error_errno ("%s: %s", b->name, #hook);                       \
+      return -1;                                                        \
+    }                                                                   \
+  } while (0)
+
+int
+backend_open_done (struct backend *b)
+{
+  struct backend *l;
+  uint64_t raw[BS_NR];
+  int w, flags;
+
+  ASK (is_stream);
+  l = LAYER (b, get_size);
+  b->size = l->ops->get_size ? l->ops->get_size (l) : -1;
+  if (b->size == -1 && !b->is_stream) {
+    set_error_errno ("%s: cannot get size", b->name);
+    return -1;
+  }
+
+  l = LAYER (b, block_size);
+  for (w = 0; w < BS_NR; ++w) {
+    int64_t v = l->ops->block_size ? l->ops->block_size (l, w) : 0;
+    if (v == -1) {
+      set_error_errno ("%s: cannot get the %s block size",
+                       b->name, blocksize_name (w));
+      return -1;
+    }
+    raw[w] = v;
+  }
+  if (blocksize_apply_rules (b->name, b->size, raw, b->bs) == -1)
+    return -1;
+
+  l = LAYER (b, init_flags);
+  flags = l->ops->init_flags ? l->ops->init_flags (l) : 0;
+  if (flags == -1) {
+    set_error_errno ("%s: cannot get the initial state", b->name);
+    return -1;
+  }
+  b->init = flags & (INIT_SPARSE|INIT_ZERO);
+
+  ASK (can_write);
+  ASK (can_zero);
+  ASK (can_fast_zero);
+  ASK (can_trim);
+  ASK (can_flush);
+  ASK (can_fua);
+  ASK (can_extents);
+  ASK (can_multi_conn);
+  ASK (can_cache);
+  b->has_aio = LAYER (b, aio_get_fd)->ops->aio_get_fd != NULL;
+  return 0;
+}
+
+void
+backend_close (struct backend *b)
+{
+  struct backend *next;
+
+  if (b == NULL || --b->refs > 0)
+    return;
+  next = b->next;
+  if (b->ops->close)
+    b->ops->close (b);
+  free (b->name);
+  free (b);
+  backend_close (next);
+}
+
+struct backend *
+backend_dup (struct backend *b)
+{
+  struct backend *d;
+
+  if (b->ops->dup == NULL) {
+    b->refs++;
+    return b;
+  }
+  d = b->ops->dup (b);
+  if (d == NULL || d == b)
+    return d;
+  /* A new handle on the same endpoint answers the same questions. */
+  d->size = b->size;
+  memcpy (d->bs, b->bs, sizeof d->bs);
+  d->init = b->init;
+  d->can_write = b->can_write;
+  d->can_zero = b->can_zero;
+  d->can_fast_zero = b->can_fast_zero;
+  d->can_trim = b->can_trim;
+  d->can_flush = b->can_flush;
+  d->can_fua = b->can_fua;
+  d->can_extents = b->can_extents;
+  d->can_multi_conn = b->can_multi_conn;
+  d->can_cache = b->can_cache;
+  d->is_stream = b->is_stream;
+  d->has_aio = b->has_aio;
+  return d;
+}
+
+static int
+unsupported (void)
+{
+  errno = ENOTSUP;
+  return -1;
+}
+
+int
+backend_pread (struct backend *b, void *buf, uint64_t count,
+               uint64_t offset, uint32_t flags)
+{
+  struct backend *l = LAYER (b, pread);
+  return l->ops->pread ? l->ops->pread (l, buf, count, offset, flags)
+    : unsupported ();
+}
+
+int
+backend_pwrite (struct backend *b, const void *buf, uint64_t count,
+                uint64_t offset, uint32_t flags)
+{
+  struct backend *l = LAYER (b, pwrite);
+  return l->ops->pwrite ? l->ops->pwrite (l, buf, count, offset, flags)
+    : unsupported ();
+}
+
+int
+backend_zero (struct backend *b, uint64_t count, uint64_t offset,
+              uint32_t flags)
+{
+  struct backend *l = LAYER (b, zero);
+  if (l->ops->zero)
+    return l->ops->zero (l, count, offset, flags);
+  if (flags & F_FAST_ZERO)
+    return unsupported ();
+  return backend_write_zeroes (b, count, offset);
+}
+
+int
+backend_trim (struct backend *b, uint64_t count, uint64_t offset,
+              uint32_t flags)
+{
+  struct backend *l = LAYER (b, trim);
+  /* Trim is a hint: where it is not supported, doing nothing is right. */
+  return l->ops->trim ? l->ops->trim (l, count, offset, flags) : 0;
+}
+
+int
+backend_flush (struct backend *b, uint32_t flags)
+{
+  struct backend *l = LAYER (b, flush);
+  return l->ops->flush ? l->ops->flush (l, flags) : 0;
+}
+
+int
+backend_extents (struct backend *b, uint64_t count, uint64_t offset,
+                 uint32_t flags, struct extent_list *list)
+{
+  struct backend *l = LAYER (b, extents);
+  return l->ops->extents ? l->ops->extents (l, count, offset, flags, list)
+    : unsupported ();
+}
+
+int
+backend_cache (struct backend *b, uint64_t count, uint64_t offset,
+               uint32_t flags)
+{
+  struct backend *l = LAYER (b, cache);
+  return l->ops->cache ? l->ops->cache (l, count, offset, flags) : 0;
+}
+
+int
+backend_extend (struct backend *b, uint64_t size)
+{
+  struct backend *l = LAYER (b, extend);
+  return l->ops->extend ? l->ops->extend (l, size) : unsupported ();
+}
+
+/* The layer serving an async hook: the first that defines the async hook or
+ * its sync twin, so a filter's sync hook is never bypassed.
+ */
+#define AIO_LAYER(b, aio, sync)                                         \
+  ({ struct backend *l_ = (b);                                          \
+     while (l_->ops->aio == NULL && l_->ops->sync == NULL && l_->next)  \
+       l_ = l_->next;                                                   \
+     l_; })
+
+/* Without real async I/O a request completes inline. */
+static int
+complete_inline (int r, struct completion *c)
+{
+  c->done (c, r == -1 ? errno : 0);
+  return 0;
+}
+
+int
+backend_aio_pread (struct backend *b, void *buf, uint64_t count,
+                   uint64_t offset, uint32_t flags, struct completion *c)
+{
+  struct backend *l = AIO_LAYER (b, aio_pread, pread);
+  if (l->ops->aio_pread)
+    return l->ops->aio_pread (l, buf, count, offset, flags, c);
+  return complete_inline (backend_pread (l, buf, count, offset, flags), c);
+}
+
+int
+backend_aio_pwrite (struct backend *b, const void *buf, uint64_t count,
+                    uint64_t offset, uint32_t flags, struct completion *c)
+{
+  struct backend *l = AIO_LAYER (b, aio_pwrite, pwrite);
+  if (l->ops->aio_pwrite)
+    return l->ops->aio_pwrite (l, buf, count, offset, flags, c);
+  return complete_inline (backend_pwrite (l, buf, count, offset, flags), c);
+}
+
+int
+backend_aio_zero (struct backend *b, uint64_t count, uint64_t offset,
+                  uint32_t flags, struct completion *c)
+{
+  struct backend *l = AIO_LAYER (b, aio_zero, zero);
+  if (l->ops->aio_zero)
+    return l->ops->aio_zero (l, count, offset, flags, c);
+  return complete_inline (backend_zero (l, count, offset, flags), c);
+}
+
+int
+backend_aio_get_fd (struct backend *b, short *events)
+{
+  struct backend *l = LAYER (b, aio_get_fd);
+  *events = 0;
+  return l->ops->aio_get_fd ? l->ops->aio_get_fd (l, events) : -1;
+}
+
+int
+backend_aio_notify (struct backend *b, short revents)
+{
+  struct backend *l = LAYER (b, aio_notify);
+  return l->ops->aio_notify ? l->ops->aio_notify (l, revents) : 0;
+}
+
+unsigned
+backend_aio_in_flight (struct backend *b)
+{
+  struct backend *l = LAYER (b, aio_in_flight);
+  return l->ops->aio_in_flight ? l->ops->aio_in_flight (l) : 0;
+}
+
+int
+backend_write_zeroes (struct backend *b, uint64_t count, uint64_t offset)
+{
+  uint64_t chunk = b->bs[BS_MAX_DATA];
+  void *zeroes;
+  int r = 0;
+
+  if (chunk > count)
+    chunk = count;
+  if (chunk > 1024 * 1024)
+    chunk = round_down (1024 * 1024, b->bs[BS_MINIMUM]);
+  zeroes = calloc (1, chunk ? chunk : 1);
+  if (zeroes == NULL)
+    return -1;
+  while (count > 0) {
+    uint64_t n = count < chunk ? count : chunk;
+    r = backend_pwrite (b, zeroes, n, offset, 0);
+    if (r == -1)
+      break;
+    offset += n;
+    count -= n;
+  }
+  free (zeroes);
+  return r;
+}

@@ -1,0 +1,197 @@
+/* nbdferry: the one interface every source, sink and filter implements.
+ *
+ * Shaped after nbdkit's plugin/filter API.  A backend is a handle on one
+ * endpoint (a file, an NBD connection, a synthetic image, ...) or a filter
+ * wrapping another backend ("next").
+ *
+ * Contract, for every hook:
+ *  - return -1 and set errno on failure.  A hook may record a richer message
+ *    with set_error() (engine/error.h); the caller, who knows the offset,
+ *    reports it once.  Nothing below cmd/ exits.
+ *  - Offsets and counts are 64-bit; the engine never calls a data hook with a
+ *    request breaking the limits the backend reported (engine/blocksize.h).
+ *  - Sizes, limits, init flags and can_* are asked once by backend_open_done()
+ *    and cached in struct backend; the hot path reads the cache.
+ *  - A NULL hook in a plain backend means "not supported"; in a filter it
+ *    means "pass through to next".  A filter that changes offsets, sizes or
+ *    alignment must define every data hook (tests/test-filters.c checks).
+ */
+#ifndef NBDFERRY_BACKEND_H
+#define NBDFERRY_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum bs_which {
+  BS_MINIMUM,
+  BS_PREFERRED,
+  BS_MAX_DATA,
+  BS_MAX_TRIM,
+  BS_MAX_ZERO,
+  BS_MAX_CACHE,
+  BS_NR
+};
+
+/* init_flags: the state at open time; stale after the first write. */
+#define INIT_SPARSE 1           /* at least one hole */
+#define INIT_ZERO   2           /* reads as all zeroes */
+
+/* Flags for data hooks. */
+#define F_FUA       (1u << 0)
+#define F_MAY_TRIM  (1u << 1)   /* zero: may punch a hole */
+#define F_FAST_ZERO (1u << 2)   /* zero: fail with ENOTSUP unless cheap */
+#define F_REQ_ONE   (1u << 3)   /* extents: only the extent at offset */
+
+struct backend;
+struct extent_list;
+
+/* Asynchronous completion.  The backend calls done() exactly once per
+ * successful submission, with err = 0 or an errno, from inside aio_notify()
+ * (or inline from the submitting call for backends without real async I/O).
+ * done() must not submit new requests on the same backend: it should only
+ * record the result (the copy engine queues it and acts outside).
+ */
+struct completion {
+  void (*done) (struct completion *c, int err);
+};
+
+struct backend_ops {
+  const char *name;             /* driver name, e.g. "file", "nbd", "rmw" */
+
+  void (*close) (struct backend *b);
+
+  /* Another handle on the same endpoint for another worker thread.  NULL:
+   * the handle is thread-safe and is shared.  A backend may also return b
+   * itself (with a reference) when it cannot open more (no multi-conn).
+   */
+  struct backend *(*dup) (struct backend *b);
+
+  int64_t (*get_size) (struct backend *b);
+  /* -1 error, 0 "use the default" (also for an unknown which), or the limit */
+  int64_t (*block_size) (struct backend *b, enum bs_which which);
+  int (*init_flags) (struct backend *b);
+
+  /* 1 yes, 0 no, -1 error.  NULL is "no" for a plain backend. */
+  int (*can_write) (struct backend *b);
+  int (*can_zero) (struct backend *b);
+  int (*can_fast_zero) (struct backend *b);
+  int (*can_trim) (struct backend *b);
+  int (*can_flush) (struct backend *b);
+  int (*can_fua) (struct backend *b);
+  int (*can_extents) (struct backend *b);
+  int (*can_multi_conn) (struct backend *b);
+  int (*can_cache) (struct backend *b);
+  /* Sequential only (a pipe): pread/pwrite offsets must be consecutive and
+   * the size may be unknown (get_size returns -1 with errno ESPIPE).
+   */
+  int (*is_stream) (struct backend *b);
+
+  int (*pread) (struct backend *b, void *buf, uint64_t count,
+                uint64_t offset, uint32_t flags);
+  int (*pwrite) (struct backend *b, const void *buf, uint64_t count,
+                 uint64_t offset, uint32_t flags);
+  int (*zero) (struct backend *b, uint64_t count, uint64_t offset,
+               uint32_t flags);
+  int (*trim) (struct backend *b, uint64_t count, uint64_t offset,
+               uint32_t flags);
+  int (*flush) (struct backend *b, uint32_t flags);
+  /* Fill list (already set up for [offset, offset+count)) with at least the
+   * extent holding offset; a short answer is fine, the caller asks again.
+   */
+  int (*extents) (struct backend *b, uint64_t count, uint64_t offset,
+                  uint32_t flags, struct extent_list *list);
+  int (*cache) (struct backend *b, uint64_t count, uint64_t offset,
+                uint32_t flags);
+
+  /* Grow a sink to size (a stream source's size is known only at the end). */
+  int (*extend) (struct backend *b, uint64_t size);
+
+  /* Asynchronous variants (optional; without them backend_aio_* complete
+   * inline through the sync hooks).  Return 0 when submitted (done() will
+   * be called), -1 with errno when the submission itself failed.
+   */
+  int (*aio_pread) (struct backend *b, void *buf, uint64_t count,
+                    uint64_t offset, uint32_t flags, struct completion *c);
+  int (*aio_pwrite) (struct backend *b, const void *buf, uint64_t count,
+                     uint64_t offset, uint32_t flags, struct completion *c);
+  int (*aio_zero) (struct backend *b, uint64_t count, uint64_t offset,
+                   uint32_t flags, struct completion *c);
+  /* The fd to poll and the events wanted (POLLIN/POLLOUT), or -1 when
+   * nothing is in flight.  aio_notify() is called with what poll returned
+   * and runs the completions that are ready.
+   */
+  int (*aio_get_fd) (struct backend *b, short *events);
+  int (*aio_notify) (struct backend *b, short revents);
+  /* Requests submitted and not yet completed. */
+  unsigned (*aio_in_flight) (struct backend *b);
+};
+
+struct backend {
+  const struct backend_ops *ops;
+  struct backend *next;         /* the layer below, for filters */
+  char *name;                   /* path or URI, for messages */
+  unsigned refs;                /* dup() returning self takes a reference */
+
+  /* Cached by backend_open_done(). */
+  int64_t size;                 /* -1 for a stream of unknown size */
+  uint64_t bs[BS_NR];           /* limits after defaults and validation */
+  unsigned init;                /* INIT_SPARSE | INIT_ZERO */
+  bool can_write, can_zero, can_fast_zero, can_trim, can_flush, can_fua,
+    can_extents, can_multi_conn, can_cache, is_stream, has_aio;
+};
+
+/* Set up the common part of a freshly allocated backend (ops, name, next). */
+extern int backend_init (struct backend *b, const struct backend_ops *ops,
+                         const char *name, struct backend *next);
+
+/* Ask the cached questions once, apply the limit rules (engine/blocksize.h)
+ * and fail with a message naming the backend and the limit if they break.
+ */
+extern int backend_open_done (struct backend *b);
+
+/* Drop a reference; the last one closes (and frees next, for filters). */
+extern void backend_close (struct backend *b);
+extern struct backend *backend_dup (struct backend *b);
+
+/* Dispatch: walks past filters that leave a hook out. */
+extern int backend_pread (struct backend *b, void *buf, uint64_t count,
+                          uint64_t offset, uint32_t flags);
+extern int backend_pwrite (struct backend *b, const void *buf, uint64_t count,
+                           uint64_t offset, uint32_t flags);
+extern int backend_zero (struct backend *b, uint64_t count, uint64_t offset,
+                         uint32_t flags);
+extern int backend_trim (struct backend *b, uint64_t count, uint64_t offset,
+                         uint32_t flags);
+extern int backend_flush (struct backend *b, uint32_t flags);
+extern int backend_extents (struct backend *b, uint64_t count,
+                            uint64_t offset, uint32_t flags,
+                            struct extent_list *list);
+extern int backend_cache (struct backend *b, uint64_t count, uint64_t offset,
+                          uint32_t flags);
+extern int backend_extend (struct backend *b, uint64_t size);
+
+extern int backend_aio_pread (struct backend *b, void *buf, uint64_t count,
+                              uint64_t offset, uint32_t flags,
+                              struct completion *c);
+extern int backend_aio_pwrite (struct backend *b, const void *buf,
+                               uint64_t count, uint64_t offset,
+                               uint32_t flags, struct completion *c);
+extern int backend_aio_zero (struct backend *b, uint64_t count,
+                             uint64_t offset, uint32_t flags,
+                             struct completion *c);
+extern int backend_aio_get_fd (struct backend *b, short *events);
+extern int backend_aio_notify (struct backend *b, short revents);
+extern unsigned backend_aio_in_flight (struct backend *b);
+
+/* Zero a range the slow way (writes of zeroes in MAX_DATA pieces), for
+ * backends and filters whose endpoint has no zero command.
+ */
+extern int backend_write_zeroes (struct backend *b, uint64_t count,
+                                 uint64_t offset);
+
+/* Free a backend allocated with malloc whose close hook has nothing else to
+ * do (the default when ops->close is NULL).
+ */
+
+#endif /* NBDFERRY_BACKEND_H */

@@ -1,0 +1,33 @@
+/* nbdferry: what the command line tells a driver when it opens an endpoint.
+ *
+ * cmd/endpoints.c turns an argument (path, URI, [ CMD ], null:, -, synthetic
+ * name) into a driver and passes these options; drivers in sources/ and
+ * sinks/ read them.  The copy engine never sees them.
+ */
+#ifndef NBDFERRY_ENDPOINT_H
+#define NBDFERRY_ENDPOINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct endpoint_opts {
+  bool writable;          /* opened as a sink (or a writable served export) */
+  bool allocated;         /* --allocated: a sink must not punch holes */
+  bool direct;            /* O_DIRECT for files and block devices */
+  bool no_extents;        /* --no-extents: do not ask for extents */
+  int verbose;            /* -v */
+  /* Sink: the size the source has (-1: unknown, a stream).  A regular file
+   * sink is created or truncated to it; a block device or NBD export must
+   * be at least that big.
+   */
+  int64_t src_size;
+  /* serve --size: create the target, or grow a missing one, at this size
+   * (-1: not asked).
+   */
+  int64_t create_size;
+  unsigned connections;   /* -C: NBD connections wanted (multi-conn only) */
+  unsigned requests;      /* -R: requests in flight per connection */
+  char **command;         /* [ CMD ARGS ]: NULL-terminated, or NULL */
+};
+
+#endif /* NBDFERRY_ENDPOINT_H */

@@ -1,0 +1,61 @@
+/* nbdferry: per-thread error messages (see error.h). */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+
+/* Thread-local: each worker reports its own failure. */
+static __thread char msg[1024];
+static __thread int have_msg;
+
+static void
+vset (const char *fs, va_list args, int err, int with_errno)
+{
+  int n = vsnprintf (msg, sizeof msg, fs, args);
+
+  if (with_errno && n >= 0 && (size_t) n < sizeof msg)
+    snprintf (msg + n, sizeof msg - n, ": %s", strerror (err));
+  have_msg = 1;
+}
+
+void
+set_error (const char *fs, ...)
+{
+  int err = errno;
+  va_list args;
+
+  va_start (args, fs);
+  vset (fs, args, err, 0);
+  va_end (args);
+  errno = err;
+}
+
+void
+set_error_errno (const char *fs, ...)
+{
+  int err = errno;
+  va_list args;
+
+  va_start (args, fs);
+  vset (fs, args, err, 1);
+  va_end (args);
+  errno = err;
+}
+
+const char *
+last_error (int err)
+{
+  if (have_msg)
+    return msg;
+  return strerror (err);
+}
+
+void
+clear_error (void)
+{
+  have_msg = 0;
+  msg[0] = '\0';
+}

@@ -1,0 +1,24 @@
+/* nbdferry: error messages recorded per thread.
+ *
+ * A hook that knows more than errno says (libnbd's message, the path) calls
+ * set_error(); the caller that knows the context (the offset, the argument)
+ * reports once, appending last_error().  Nothing here prints.
+ */
+#ifndef NBDFERRY_ERROR_H
+#define NBDFERRY_ERROR_H
+
+#include <errno.h>
+
+/* Record a message for this thread (printf-style).  errno is preserved. */
+extern void set_error (const char *fs, ...)
+  __attribute__ ((format (printf, 1, 2)));
+/* Like set_error, appending ": strerror(errno)". */
+extern void set_error_errno (const char *fs, ...)
+  __attribute__ ((format (printf, 1, 2)));
+/* The last message recorded on this thread, or strerror(err) if none was
+ * recorded since clear_error().
+ */
+extern const char *last_error (int err);
+extern void clear_error (void);
+
+#endif /* NBDFERRY_ERROR_H */

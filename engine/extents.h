@@ -1,0 +1,54 @@
+/* nbdferry: the extent list (what is data, hole, zero).
+ *
+ * Ordered, non-overlapping, contiguous, coalescing, and bounded to the range
+ * [start, end) it was set up for: whatever a backend adds outside that range
+ * is clipped or dropped, so a backend that describes the whole disk costs no
+ * memory.  Types are the NBD base:allocation bits.
+ */
+#ifndef NBDFERRY_EXTENTS_H
+#define NBDFERRY_EXTENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define EXTENT_HOLE 1           /* unallocated */
+#define EXTENT_ZERO 2           /* reads as zero */
+
+struct extent {
+  uint64_t offset;
+  uint64_t length;
+  uint32_t type;
+};
+
+struct extent_list {
+  uint64_t start, end;          /* the range this list describes */
+  uint64_t next;                /* where the next add must begin */
+  bool started;                 /* any add seen yet */
+  struct extent *ptr;
+  size_t len, cap;
+};
+
+extern void extents_init (struct extent_list *l, uint64_t start, uint64_t end);
+/* Empty the list and re-aim it at a new range, keeping its memory. */
+extern void extents_reset (struct extent_list *l, uint64_t start, uint64_t end);
+extern void extents_free (struct extent_list *l);
+
+/* Add the next extent.  Extents must be contiguous and ascending: the first
+ * may begin at or before start, each later one exactly where the previous
+ * ended.  -1/ERANGE otherwise, -1/ENOMEM on allocation failure.
+ */
+extern int extents_add (struct extent_list *l, uint64_t offset,
+                        uint64_t length, uint32_t type);
+
+/* Where the described part ends (start if nothing was added). */
+extern uint64_t extents_covered_end (const struct extent_list *l);
+
+/* Fill l for [offset, offset+count) from b, asking again after short answers,
+ * or with one data extent when b cannot report extents.
+ */
+struct backend;
+extern int extents_fill (struct backend *b, uint64_t offset, uint64_t count,
+                         struct extent_list *l);
+
+#endif /* NBDFERRY_EXTENTS_H */

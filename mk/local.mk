@@ -1,0 +1,1 @@
+# local: (filled in by its owner)

@@ -1,0 +1,1 @@
+# nbd-client: (filled in by its owner)

@@ -1,0 +1,1 @@
+# nbd-server: (filled in by its owner)

@@ -1,0 +1,87 @@
+# nbdferry test helpers, sourced by tests/test-*.sh.
+#
+#   requires CMD ARGS...   skip (exit 77) with a reason unless CMD ARGS succeeds
+#   cleanup_fn CMD ARGS... run at exit, last registered first
+#   fail MSG               print MSG and exit 1
+#   scratch                a fresh directory removed at exit ($tmp)
+#   allocated FILE         bytes allocated on disk (st_blocks * 512)
+#   expect_fail CMD...     CMD must exit non-zero; its stderr is in $tmp/err
+set -e
+set -u
+
+: "${abs_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${abs_builddir:=$abs_srcdir}"
+: "${NBDFERRY:=$abs_builddir/nbdferry}"
+export NBDFERRY
+
+_cleanup_fns=()
+cleanup_fn () { _cleanup_fns+=("$*"); }
+_run_cleanups () {
+  local i status=$?
+  set +e
+  for (( i=${#_cleanup_fns[@]}-1; i >= 0; i-- )); do
+    eval "${_cleanup_fns[$i]}"
+  done
+  exit $status
+}
+trap _run_cleanups INT QUIT TERM EXIT
+
+requires () {
+  if ! "$@" >/dev/null 2>&1; then
+    echo "$0: test skipped because '$*' failed"
+    exit 77
+  fi
+}
+
+requires_root () {
+  if [ "$(id -u)" != 0 ]; then
+    echo "$0: test skipped because it needs root"
+    exit 77
+  fi
+}
+
+fail () {
+  echo "$0: FAIL: $*" >&2
+  exit 1
+}
+
+tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/nbdferry-test.XXXXXX")
+cleanup_fn rm -rf "$tmp"
+
+allocated () {
+  echo $(( $(stat -c %b "$1") * $(stat -c %B "$1") ))
+}
+
+expect_fail () {
+  if "$@" 2>"$tmp/err"; then
+    fail "expected failure: $*"
+  fi
+  cat "$tmp/err" >&2
+}
+
+# expect_error PATTERN CMD...: CMD fails with one line on stderr matching
+# PATTERN.
+expect_error () {
+  local pat=$1; shift
+  expect_fail "$@"
+  [ "$(wc -l < "$tmp/err")" -eq 1 ] ||
+    fail "expected one line of error from '$*', got: $(cat "$tmp/err")"
+  grep -q -- "$pat" "$tmp/err" ||
+    fail "error from '$*' does not match '$pat': $(cat "$tmp/err")"
+}
+
+# Start nbdkit in the background on a Unix socket; sets $sock and $pidfile.
+# Usage: start_nbdkit NAME [nbdkit args...]
+start_nbdkit () {
+  local name=$1; shift
+  sock=$tmp/$name.sock
+  pidfile=$tmp/$name.pid
+  nbdkit -U "$sock" -P "$pidfile" -f "$@" &
+  cleanup_fn "kill \$(cat $pidfile 2>/dev/null) 2>/dev/null"
+  local i
+  for i in $(seq 100); do
+    [ -s "$pidfile" ] && [ -S "$sock" ] && return 0
+    sleep 0.1
+  done
+  fail "nbdkit $* did not start"
+}
