@@ -5,6 +5,9 @@
  * wrapping another backend ("next").
  *
  * Contract, for every hook:
+ *  - sync hooks on a handle that is shared between threads (dup NULL, or
+ *    dup returning b) must be thread-safe: the server calls them from a
+ *    worker pool.  Async hooks are only ever used by one thread per handle.
  *  - return -1 and set errno on failure.  A hook may record a richer message
  *    with set_error() (engine/error.h); the caller, who knows the offset,
  *    reports it once.  Nothing below cmd/ exits.
@@ -87,6 +90,9 @@ struct backend_ops {
    */
   int (*is_stream) (struct backend *b);
 
+  /* Returns 0.  Exception: a stream's pread returns the bytes read, which
+   * is less than count only at the end of the stream (0 at the end).
+   */
   int (*pread) (struct backend *b, void *buf, uint64_t count,
                 uint64_t offset, uint32_t flags);
   int (*pwrite) (struct backend *b, const void *buf, uint64_t count,
