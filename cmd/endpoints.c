@@ -24,6 +24,11 @@ struct driver {
 
 static const struct driver drivers[] = {
   /* Registration lines go here, most specific first. */
+  { "null:", null_matches, NULL, null_sink_open },
+  { "-", stdio_matches, stdin_source_open, stdout_sink_open },
+  { "synthetic image", synthetic_matches, synthetic_source_open, NULL },
+
+  { "file", NULL, file_source_open, file_sink_open },
 };
 
 bool
