@@ -18,6 +18,7 @@ typedef struct backend *(*open_fn) (const char *arg,
 struct driver {
   const char *what;                       /* for messages */
   bool (*matches) (const char *arg);      /* NULL: the fallback (files) */
+  bool command;                           /* serves [ CMD ARGS ] (arg NULL) */
   open_fn open_source;                    /* NULL: cannot be a source */
   open_fn open_sink;                      /* NULL: cannot be a sink */
 };
@@ -57,7 +58,7 @@ endpoint_open (const char *arg, const struct endpoint_opts *opts)
     open_fn fn;
     struct backend *b;
 
-    if (d->matches && !d->matches (arg))
+    if (arg == NULL ? !d->command : d->matches && !d->matches (arg))
       continue;
     fn = opts->writable ? d->open_sink : d->open_source;
     if (fn == NULL) {
