@@ -25,11 +25,14 @@ struct driver {
 
 static const struct driver drivers[] = {
   /* Registration lines go here, most specific first. */
-  { "null:", null_matches, NULL, null_sink_open },
-  { "-", stdio_matches, stdin_source_open, stdout_sink_open },
-  { "synthetic image", synthetic_matches, synthetic_source_open, NULL },
+  { .what = "null:", .matches = null_matches, .open_sink = null_sink_open },
+  { .what = "-", .matches = stdio_matches,
+    .open_source = stdin_source_open, .open_sink = stdout_sink_open },
+  { .what = "synthetic image", .matches = synthetic_matches,
+    .open_source = synthetic_source_open },
 
-  { "file", NULL, file_source_open, file_sink_open },
+  { .what = "file", .open_source = file_source_open,
+    .open_sink = file_sink_open },
 };
 
 bool
