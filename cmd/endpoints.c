@@ -25,6 +25,7 @@ struct driver {
 
 static const struct driver drivers[] = {
   /* Registration lines go here, most specific first. */
+  { NULL }
 };
 
 bool
@@ -48,7 +49,7 @@ endpoint_open (const char *arg, const struct endpoint_opts *opts)
   const char *shown = arg ? arg : "[ command ]";
   size_t i;
 
-  for (i = 0; i < sizeof drivers / sizeof drivers[0]; ++i) {
+  for (i = 0; drivers[i].what; ++i) {
     const struct driver *d = &drivers[i];
     open_fn fn;
     struct backend *b;
