@@ -33,6 +33,7 @@ static const struct driver drivers[] = {
 
   { .what = "file", .open_source = file_source_open,
     .open_sink = file_sink_open },
+  { NULL }
 };
 
 bool
@@ -56,7 +57,7 @@ endpoint_open (const char *arg, const struct endpoint_opts *opts)
   const char *shown = arg ? arg : "[ command ]";
   size_t i;
 
-  for (i = 0; i < sizeof drivers / sizeof drivers[0]; ++i) {
+  for (i = 0; drivers[i].what; ++i) {
     const struct driver *d = &drivers[i];
     open_fn fn;
     struct backend *b;

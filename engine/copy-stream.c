@@ -149,15 +149,15 @@ write_chunk (struct ring *r, const struct chunk *c)
   while (pos < c->count) {
     uint64_t left = c->count - pos;
     uint64_t z = zero_run (c->buf + pos, left, sparse, true);
-    int r;
+    int ret;
 
     if (z)
-      r = zero_or_skip (cp, c->offset + pos, z);
+      ret = zero_or_skip (cp, c->offset + pos, z);
     else {
       z = zero_run (c->buf + pos, left, sparse, false);
-      r = write_data (cp, c->buf + pos, c->offset + pos, z);
+      ret = write_data (cp, c->buf + pos, c->offset + pos, z);
     }
-    if (r == -1)
+    if (ret == -1)
       return -1;
     pos += z;
   }

@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "copy-internal.h"
 #include "error.h"
 #include "progress.h"
@@ -70,10 +72,14 @@ count_workers (struct copy *cp)
 static int
 run_workers (struct copy *cp, unsigned n)
 {
-  pthread_t tids[n];
+  CLEANUP_FREE pthread_t *tids = calloc (n, sizeof *tids);
   unsigned i, started = 0;
   int err = 0;
 
+  if (tids == NULL) {
+    copy_fail (cp, cp->src, "starting worker threads", 0, 0, ENOMEM);
+    return -1;
+  }
   for (i = 0; i < n; ++i) {
     err = pthread_create (&tids[i], NULL, copy_worker, cp);
     if (err) {

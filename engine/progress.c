@@ -94,7 +94,7 @@ draw_bar (struct progress *p, uint64_t done, bool final)
   else
     n = snprintf (line, sizeof line, "nbdferry: %3d%% %s / %s %s/s%s\n",
                   pc, d, t, rate, eta);
-  write_all (p->bar_fd, line, n < (int) sizeof line ? n : sizeof line - 1);
+  write_all (p->bar_fd, line, n < (int) sizeof line ? (size_t) n : sizeof line - 1);
 }
 
 static void
