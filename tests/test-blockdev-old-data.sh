@@ -25,6 +25,10 @@ for t in 1 4; do
   dd if="$dev" bs=1M skip=32 iflag=direct status=none > "$tmp/tail.after"
   cmp "$tmp/tail.before" "$tmp/tail.after" ||
     fail "-T $t: data beyond the source size was changed"
+  # The source's 28 MiB of holes were zeroed by punching (through the loop
+  # device into its backing file), not by writing zeroes.
+  [ "$(allocated "$tmp/backing")" -le $((40 * 1024 * 1024)) ] ||
+    fail "-T $t: holes written as zeroes: $(allocated "$tmp/backing") bytes"
 done
 
 # --direct on the device.

@@ -1,5 +1,6 @@
 #!/bin/bash
-# Holes in a sparse file stay holes, with one and many threads.
+# Holes in a sparse file stay holes, with one and many threads, also with
+# zero detection off (-S 0): then only the extents (SEEK_DATA) keep them.
 source "$abs_srcdir/tests/functions.sh"
 
 in=$tmp/in
@@ -8,11 +9,11 @@ for mb in 1 7 20 33 63; do
   head -c 65536 /dev/urandom |
     dd of="$in" bs=1M seek=$mb conv=notrunc status=none
 done
-for t in 1 8; do
-  $NBDFERRY -T $t "$in" "$tmp/out"
-  cmp "$in" "$tmp/out" || fail "-T $t: output differs"
+for t in "-T 1" "-T 8" "-T 1 -S 0" "-T 8 -S 0"; do
+  $NBDFERRY $t "$in" "$tmp/out"
+  cmp "$in" "$tmp/out" || fail "$t: output differs"
   a=$(allocated "$tmp/out")
   [ "$a" -le $((2 * 1024 * 1024)) ] ||
-    fail "-T $t: holes not kept: $a bytes allocated of 64 MiB"
-  [ "$a" -ge $((5 * 65536)) ] || fail "-T $t: data missing: $a bytes"
+    fail "$t: holes not kept: $a bytes allocated of 64 MiB"
+  [ "$a" -ge $((5 * 65536)) ] || fail "$t: data missing: $a bytes"
 done
