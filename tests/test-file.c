@@ -348,7 +348,14 @@ test_direct (void)
   CHECK (r.calls == 1 && r.err == 0);
   CHECK (memcmp (in, out, MiB) == 0);
 
-  /* An unaligned buffer bounces through the synchronous path. */
+  /* An unaligned buffer bounces through the synchronous path, also when
+   * submitted asynchronously.
+   */
+  r.calls = 0;
+  CHECK (backend_aio_pread (b, (char *) in + 8, 4096, MiB, 0, &r.c) == 0);
+  wait_for (b, &r);
+  CHECK (r.calls == 1 && r.err == 0);
+  CHECK (memcmp ((char *) in + 8, out, 4096) == 0);
   memset (in, 0, MiB);
   CHECK (backend_pread (d, (char *) in + 1, 4096, MiB, 0) == 0);
   CHECK (memcmp ((char *) in + 1, out, 4096) == 0);
@@ -374,6 +381,69 @@ test_direct (void)
   }
   unlink (path);
   free (path);
+}
+
+/* A loop device (root only): punch is the fast zero, BLKZEROOUT the slow
+ * one, unaligned ends of a buffered zero are written, BLKDISCARD trims.
+ */
+static void
+test_device (void)
+{
+  char *backing = make_file ("backing", 8 * MiB, (const uint64_t[]) { 0, 8 * MiB }, 2);
+  char cmd[256], dev[64] = "";
+  struct backend *b;
+  FILE *fp;
+
+  if (getuid () != 0) {
+    fprintf (stderr, "skipping device tests: not root\n");
+    goto out;
+  }
+  snprintf (cmd, sizeof cmd, "losetup -f --show %s 2>/dev/null", backing);
+  fp = popen (cmd, "r");
+  if (fp == NULL || fgets (dev, sizeof dev, fp) == NULL) {
+    fprintf (stderr, "skipping device tests: losetup failed\n");
+    if (fp)
+      pclose (fp);
+    goto out;
+  }
+  pclose (fp);
+  dev[strcspn (dev, "\n")] = '\0';
+
+  b = open_file (dev, O_RDWR, false, false);
+  CHECK (b != NULL);
+  if (b) {
+    CHECK (b->size == (int64_t) (8 * MiB) && b->init == 0 && !b->can_extents);
+    CHECK (b->can_zero && b->can_fast_zero && b->can_trim);
+    /* Fast zero is a punch: the loop device punches its backing file. */
+    CHECK (backend_zero (b, MiB, MiB, F_FAST_ZERO|F_MAY_TRIM) == 0);
+    CHECK (reads_zero (b, MiB, MiB));
+    CHECK (!no_hole_in (backing, MiB, MiB));
+    /* Fast without MAY_TRIM: only slow methods are left. */
+    errno = 0;
+    CHECK (backend_zero (b, MiB, 3 * MiB, F_FAST_ZERO) == -1 &&
+           errno == ENOTSUP);
+    CHECK (!reads_zero (b, 4096, 3 * MiB));
+    CHECK (backend_zero (b, MiB, 3 * MiB, 0) == 0);
+    CHECK (reads_zero (b, MiB, 3 * MiB));
+    /* Unaligned (buffered): the ends are written exactly. */
+    CHECK (backend_zero (b, 5000, 5 * MiB + 100, F_MAY_TRIM) == 0);
+    CHECK (reads_zero (b, 5000, 5 * MiB + 100));
+    CHECK (!reads_zero (b, 100, 5 * MiB));
+    CHECK (!reads_zero (b, 1, 5 * MiB + 5100));
+    CHECK (backend_trim (b, MiB, 6 * MiB, 0) == 0);
+    CHECK (backend_flush (b, 0) == 0);
+    backend_close (b);
+  }
+  /* O_DIRECT on a device: the sector size is the minimum. */
+  b = open_file (dev, O_RDONLY|O_DIRECT, false, false);
+  CHECK (b && b->has_aio && b->bs[BS_MINIMUM] >= 512);
+  backend_close (b);
+
+  snprintf (cmd, sizeof cmd, "losetup -d %s", dev);
+  CHECK (system (cmd) == 0);
+ out:
+  unlink (backing);
+  free (backing);
 }
 
 static void
@@ -411,6 +481,7 @@ main (void)
   test_zero ();
   test_fast_zero_tmpfs ();
   test_direct ();
+  test_device ();
   test_errors ();
   rmdir (dir);
   if (failures) {
