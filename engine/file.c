@@ -480,7 +480,6 @@ file_backend_open (int fd, const char *name, const struct file_params *p)
   }
   atomic_init (&sh->refs, 1);   /* ours until the first handle has one */
   sh->fd = fd;
-  sh->refs = 1;                 /* ours until the handle takes one */
   sh->is_device = S_ISBLK (st.st_mode);
   sh->is_char = S_ISCHR (st.st_mode);
   sh->created = p->created;
