@@ -11,3 +11,26 @@ libengine_a_SOURCES += \
 	engine/nbd/wire.c engine/nbd/wire.h
 
 nbdferry_SOURCES += cmd/serve.c cmd/serve.h
+
+# Our raw NBD client for the tests (extended headers, INIT_STATE, hostile
+# handshakes); links the server's wire helpers.
+check_PROGRAMS += tests/nbdraw
+tests_nbdraw_SOURCES = tests/nbdraw.c
+tests_nbdraw_LDADD = libengine.a $(ALL_LIBS)
+
+SERVE_TESTS = \
+	tests/test-serve-hostile.sh \
+	tests/test-serve-nbdcopy-from.sh \
+	tests/test-serve-nbdcopy-to.sh \
+	tests/test-serve-nbdinfo.sh \
+	tests/test-serve-nbdsh.sh \
+	tests/test-serve-qemu.sh \
+	tests/test-serve-raw-ext.sh \
+	tests/test-serve-raw-limits.sh \
+	tests/test-serve-raw-options.sh \
+	tests/test-serve-readonly.sh \
+	tests/test-serve-run.sh \
+	tests/test-serve-signal.sh \
+	tests/test-serve-socket-activation.sh
+TESTS += $(SERVE_TESTS)
+EXTRA_DIST += $(SERVE_TESTS) tests/serve-functions.sh
