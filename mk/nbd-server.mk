@@ -34,3 +34,11 @@ SERVE_TESTS = \
 	tests/test-serve-socket-activation.sh
 TESTS += $(SERVE_TESTS)
 EXTRA_DIST += $(SERVE_TESTS) tests/serve-functions.sh
+
+# The server against libnbd over a socketpair, with an in-memory backend
+# that exists only in the tests.
+check_PROGRAMS += tests/test-server
+TESTS += tests/test-server
+tests_test_server_SOURCES = tests/test-server.c \
+	tests/membackend.c tests/membackend.h
+tests_test_server_LDADD = libengine.a $(ALL_LIBS)

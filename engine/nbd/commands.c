@@ -22,7 +22,7 @@
 #define MIN_HOLE_CHUNK 4096
 
 uint32_t
-nbd_errno (int err, uint16_t flags)
+srv_errno (int err, uint16_t flags)
 {
   switch (err) {
   case 0: return 0;
@@ -125,7 +125,7 @@ do_read (struct conn *c, const struct request *r)
         backend_pread (b, (void *) ch[i].data, ch[i].length,
                        ch[i].offset, 0) == -1)
       return -1;
-  nbd_reply_read (c, r, ch, n);
+  srv_reply_read (c, r, ch, n);
   return 0;
 }
 
@@ -176,10 +176,10 @@ do_trim (struct conn *c, const struct request *r)
   return after_fua (c, r);
 }
 
-extern int nbd_block_status (struct conn *c, const struct request *r);
+extern int srv_block_status (struct conn *c, const struct request *r);
 
 void
-nbd_execute (struct conn *c, struct request *r)
+srv_execute (struct conn *c, struct request *r)
 {
   struct backend *b = c->s->b;
   int ret;
@@ -207,7 +207,7 @@ nbd_execute (struct conn *c, struct request *r)
     ret = do_zero (c, r);
     break;
   case NBD_CMD_BLOCK_STATUS:
-    ret = nbd_block_status (c, r);
+    ret = srv_block_status (c, r);
     if (ret == 0)
       return;
     break;
@@ -219,8 +219,8 @@ nbd_execute (struct conn *c, struct request *r)
     int err = errno;
     server_log (c->s, "request type %u at %" PRIu64 " failed: %s",
                 r->type, r->offset, last_error (err));
-    nbd_reply_error (c, r, nbd_errno (err, r->flags));
+    srv_reply_error (c, r, srv_errno (err, r->flags));
   }
   else
-    nbd_reply_ok (c, r);
+    srv_reply_ok (c, r);
 }

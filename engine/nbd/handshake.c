@@ -98,7 +98,7 @@ send_infos (struct conn *c, uint32_t opt, const bool asked[5])
   unsigned char v[12];
 
   put_be64 (v, s->b->size);
-  put_be16 (v + 8, nbd_transmission_flags (c));
+  put_be16 (v + 8, srv_transmission_flags (c));
   if (send_info (c, opt, NBD_INFO_EXPORT, v, 10) == -1)
     return -1;
   if (asked[NBD_INFO_NAME] &&
@@ -161,7 +161,7 @@ opt_export_name (struct conn *c, const unsigned char *d, uint32_t len)
     return -1;
   }
   put_be64 (r, c->s->b->size);
-  put_be16 (r + 8, nbd_transmission_flags (c));
+  put_be16 (r + 8, srv_transmission_flags (c));
   if (hs_write (c, r, c->no_zeroes ? 10 : sizeof r) == -1)
     return -1;
   return 1;
@@ -317,7 +317,7 @@ greet (struct conn *c)
 }
 
 int
-nbd_handshake (struct conn *c)
+srv_handshake (struct conn *c)
 {
   unsigned char h[16], d[NBD_MAX_OPTION_DATA];
   unsigned n;

@@ -88,7 +88,7 @@ chunk_locked (struct conn *c, const struct request *r, uint16_t flags,
 }
 
 void
-nbd_reply_ok (struct conn *c, const struct request *r)
+srv_reply_ok (struct conn *c, const struct request *r)
 {
   if (!c->eh) {
     simple (c, r, 0, NULL, 0);
@@ -100,7 +100,7 @@ nbd_reply_ok (struct conn *c, const struct request *r)
 }
 
 void
-nbd_reply_error (struct conn *c, const struct request *r, uint32_t err)
+srv_reply_error (struct conn *c, const struct request *r, uint32_t err)
 {
   unsigned char p[6];
 
@@ -117,7 +117,7 @@ nbd_reply_error (struct conn *c, const struct request *r, uint32_t err)
 }
 
 void
-nbd_reply_read (struct conn *c, const struct request *r,
+srv_reply_read (struct conn *c, const struct request *r,
                 const struct read_chunk *ch, size_t n)
 {
   size_t i;
@@ -145,7 +145,7 @@ nbd_reply_read (struct conn *c, const struct request *r,
 }
 
 void
-nbd_reply_status (struct conn *c, const struct request *r,
+srv_reply_status (struct conn *c, const struct request *r,
                   const struct bs_desc *d, size_t n)
 {
   size_t each = c->eh ? 16 : 8, head = c->eh ? 8 : 4, i;
@@ -153,7 +153,7 @@ nbd_reply_status (struct conn *c, const struct request *r,
   unsigned char *q;
 
   if (p == NULL) {
-    nbd_reply_error (c, r, NBD_ENOMEM);
+    srv_reply_error (c, r, NBD_ENOMEM);
     return;
   }
   put_be32 (p, SERVER_META_ID);

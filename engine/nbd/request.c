@@ -40,7 +40,7 @@ is_write (uint16_t type)
 }
 
 uint32_t
-nbd_request_check (const struct conn *c, const struct request *r)
+srv_request_check (const struct conn *c, const struct request *r)
 {
   const struct server *s = c->s;
   uint16_t ok = allowed_flags (c, r->type) | NBD_CMD_FLAG_FUA;
@@ -113,7 +113,7 @@ payload_length (struct conn *c, const struct request *r)
 }
 
 int
-nbd_request_read (struct conn *c, struct request *r, uint32_t *err,
+srv_request_read (struct conn *c, struct request *r, uint32_t *err,
                   void (*reserve) (struct conn *, uint64_t))
 {
   int64_t plen;
@@ -127,7 +127,7 @@ nbd_request_read (struct conn *c, struct request *r, uint32_t *err,
     server_log (c->s, "request with a broken payload length");
     return -1;
   }
-  *err = nbd_request_check (c, r);
+  *err = srv_request_check (c, r);
   if (*err == 0 && plen > 0 && r->type != NBD_CMD_WRITE)
     *err = NBD_EINVAL;
   if (*err != 0 || plen == 0)

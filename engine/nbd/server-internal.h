@@ -74,13 +74,13 @@ extern void server_log (struct server *s, const char *fs, ...)
 /* handshake.c: 1 = enter transmission, 0 = client left cleanly,
  * -1 = drop the connection.
  */
-extern int nbd_handshake (struct conn *c);
+extern int srv_handshake (struct conn *c);
 
 /* The transmission flags for this connection's negotiated state. */
-extern uint16_t nbd_transmission_flags (const struct conn *c);
+extern uint16_t srv_transmission_flags (const struct conn *c);
 
 /* transmission.c: serve requests until DISC, EOF, an error or a stop. */
-extern void nbd_transmission (struct conn *c);
+extern void srv_transmission (struct conn *c);
 
 /* request.c: read one request into r (payload included).  Returns 1 with
  * *err = 0 (run it) or an NBD error (refused before the backend), 0 when
@@ -88,16 +88,16 @@ extern void nbd_transmission (struct conn *c);
  * reserve(c, bytes) is called before a payload is allocated and may wait
  * for room in the queue.
  */
-extern int nbd_request_read (struct conn *c, struct request *r,
+extern int srv_request_read (struct conn *c, struct request *r,
                              uint32_t *err,
                              void (*reserve) (struct conn *, uint64_t));
 /* The checks done before the backend sees a request: 0 or an NBD error. */
-extern uint32_t nbd_request_check (const struct conn *c,
+extern uint32_t srv_request_check (const struct conn *c,
                                    const struct request *r);
 
 /* reply.c: whole replies, written under the connection's write lock. */
-extern void nbd_reply_ok (struct conn *c, const struct request *r);
-extern void nbd_reply_error (struct conn *c, const struct request *r,
+extern void srv_reply_ok (struct conn *c, const struct request *r);
+extern void srv_reply_error (struct conn *c, const struct request *r,
                              uint32_t err);
 /* Chunks of a structured READ reply, written in one go. */
 struct read_chunk {
@@ -105,19 +105,19 @@ struct read_chunk {
   bool hole;
   const void *data;
 };
-extern void nbd_reply_read (struct conn *c, const struct request *r,
+extern void srv_reply_read (struct conn *c, const struct request *r,
                             const struct read_chunk *chunks, size_t n);
 /* Block status: n descriptors (length, status) for base:allocation. */
 struct bs_desc {
   uint64_t length;
   uint32_t status;
 };
-extern void nbd_reply_status (struct conn *c, const struct request *r,
+extern void srv_reply_status (struct conn *c, const struct request *r,
                               const struct bs_desc *d, size_t n);
 
 /* commands.c: run a checked request against the backend and reply. */
-extern void nbd_execute (struct conn *c, struct request *r);
+extern void srv_execute (struct conn *c, struct request *r);
 /* errno -> NBD error for a request with flags. */
-extern uint32_t nbd_errno (int err, uint16_t flags);
+extern uint32_t srv_errno (int err, uint16_t flags);
 
 #endif /* NBDFERRY_NBD_SERVER_INTERNAL_H */

@@ -197,8 +197,8 @@ serve_conn (struct server *s, int fd)
   pthread_mutex_init (&c.qlock, NULL);
   pthread_cond_init (&c.qcond, NULL);
   c.deadline = wire_now_ms () + s->cfg.handshake_timeout * INT64_C(1000);
-  if (nbd_handshake (&c) == 1)
-    nbd_transmission (&c);
+  if (srv_handshake (&c) == 1)
+    srv_transmission (&c);
   else
     server_log (s, "handshake ended: %m");
   close (fd);

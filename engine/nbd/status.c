@@ -104,7 +104,7 @@ fill (struct backend *b, const struct request *r, bool one,
 }
 
 int
-nbd_block_status (struct conn *c, const struct request *r)
+srv_block_status (struct conn *c, const struct request *r)
 {
   struct backend *b = c->s->b;
   bool one = r->flags & NBD_CMD_FLAG_REQ_ONE;
@@ -126,6 +126,6 @@ nbd_block_status (struct conn *c, const struct request *r)
   extents_free (&l);
   if (dl.n == 0)                /* status 0 (data) is always safe */
     emit (&dl, one ? c->s->minimum : r->count, 0);
-  nbd_reply_status (c, r, dl.d, dl.n);
+  srv_reply_status (c, r, dl.d, dl.n);
   return 0;
 }

@@ -16,7 +16,7 @@
 #include "server-internal.h"
 
 uint16_t
-nbd_transmission_flags (const struct conn *c)
+srv_transmission_flags (const struct conn *c)
 {
   const struct server *s = c->s;
   const struct backend *b = s->b;
@@ -58,7 +58,7 @@ worker (void *arg)
       c->tail = NULL;
     pthread_mutex_unlock (&c->qlock);
 
-    nbd_execute (c, r);
+    srv_execute (c, r);
 
     pthread_mutex_lock (&c->qlock);
     c->queued--;
@@ -113,7 +113,7 @@ reader (struct conn *c)
 
     if (r == NULL)
       return;
-    ret = nbd_request_read (c, r, &err, reserve);
+    ret = srv_request_read (c, r, &err, reserve);
     if (ret == 1 && err == 0) {
       enqueue (c, r);
       continue;
@@ -121,7 +121,7 @@ reader (struct conn *c)
     unreserve (c, r->reserved);
     free (r->data);
     if (ret == 1)
-      nbd_reply_error (c, r, err);
+      srv_reply_error (c, r, err);
     free (r);
     if (ret != 1)
       return;
@@ -129,13 +129,13 @@ reader (struct conn *c)
 }
 
 void
-nbd_transmission (struct conn *c)
+srv_transmission (struct conn *c)
 {
   unsigned n = c->s->cfg.threads, i;
   CLEANUP_FREE pthread_t *t = calloc (n, sizeof *t);
   unsigned started = 0;
 
-  c->tflags = nbd_transmission_flags (c);
+  c->tflags = srv_transmission_flags (c);
   if (t == NULL)
     return;
   for (i = 0; i < n; ++i)
