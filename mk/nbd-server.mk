@@ -42,3 +42,22 @@ TESTS += tests/test-server
 tests_test_server_SOURCES = tests/test-server.c \
 	tests/membackend.c tests/membackend.h
 tests_test_server_LDADD = libengine.a $(ALL_LIBS)
+
+# libFuzzer over the option and request parsers (./configure
+# --enable-fuzzing CC=clang).  The server is compiled into the target
+# itself so that it is instrumented.
+EXTRA_DIST += tests/test-fuzz-server.sh tests/fuzz-server.c
+if ENABLE_FUZZING
+FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined
+check_PROGRAMS += tests/fuzz-server
+TESTS += tests/test-fuzz-server.sh
+tests_fuzz_server_SOURCES = tests/fuzz-server.c \
+	tests/membackend.c tests/membackend.h \
+	engine/backend.c engine/blocksize.c engine/error.c engine/extents.c \
+	engine/nbd/commands.c engine/nbd/handshake.c engine/nbd/reply.c \
+	engine/nbd/request.c engine/nbd/server.c engine/nbd/status.c \
+	engine/nbd/transmission.c engine/nbd/wire.c
+tests_fuzz_server_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
+tests_fuzz_server_LDFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_server_LDADD = $(ALL_LIBS)
+endif
