@@ -8,6 +8,7 @@
  *   nbdraw SOCKET options            LIST, STARTTLS, unknown, bad SR, meta
  *   nbdraw SOCKET ext                extended headers: 64-bit status/zero
  *   nbdraw SOCKET limits             misaligned/oversized/past-end requests
+ *   nbdraw SOCKET exportname         NBD_OPT_EXPORT_NAME, with/without zeroes
  *   nbdraw SOCKET readonly           writes on a read-only export
  *   nbdraw SOCKET hostile KIND       badflags|badmagic|biglen|truncated|
  *                                    silent|badrequest: expect a hang-up
@@ -588,6 +589,39 @@ do_limits (const char *sock)
   return 0;
 }
 
+/* The old way in: NBD_OPT_EXPORT_NAME, with and without NO_ZEROES. */
+static int
+do_exportname (const char *sock)
+{
+  static unsigned char r[4096], z[124];
+  unsigned char h[134];
+  int pass;
+
+  for (pass = 0; pass < 3; ++pass) {
+    struct cl c = { .fd = connect_unix (sock) };
+    int nz = pass == 0;
+
+    greeting (c.fd, NBD_FLAG_C_FIXED_NEWSTYLE |
+              (nz ? NBD_FLAG_C_NO_ZEROES : 0));
+    send_opt (c.fd, NBD_OPT_EXPORT_NAME, pass == 2 ? "nope" : "",
+              pass == 2 ? 4 : 0);
+    if (pass == 2) {
+      if (!hung_up (c.fd))
+        die ("EXPORT_NAME of an unknown export: no hang-up");
+      break;
+    }
+    get (c.fd, h, nz ? 10 : 134);
+    if (!nz && memcmp (h + 10, z, sizeof z) != 0)
+      die ("padding is not zero");
+    if (!(get_be16 (h + 8) & NBD_FLAG_HAS_FLAGS))
+      die ("no HAS_FLAGS");
+    expect (cmd (&c, 0, NBD_CMD_READ, 0, sizeof r, NULL, r, NULL), 0,
+            "read after EXPORT_NAME");
+    disconnect (&c);
+  }
+  return 0;
+}
+
 static int
 do_readonly (const char *sock)
 {
@@ -667,6 +701,8 @@ main (int argc, char *argv[])
     return do_ext (argv[1]);
   if (strcmp (scenario, "limits") == 0)
     return do_limits (argv[1]);
+  if (strcmp (scenario, "exportname") == 0)
+    return do_exportname (argv[1]);
   if (strcmp (scenario, "readonly") == 0)
     return do_readonly (argv[1]);
   if (strcmp (scenario, "hostile") == 0 && argc == 4)
