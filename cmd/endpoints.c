@@ -25,6 +25,15 @@ struct driver {
 
 static const struct driver drivers[] = {
   /* Registration lines go here, most specific first. */
+  { .what = "null:", .matches = null_matches, .open_sink = null_sink_open },
+  { .what = "-", .matches = stdio_matches,
+    .open_source = stdin_source_open, .open_sink = stdout_sink_open },
+  { .what = "synthetic image", .matches = synthetic_matches,
+    .open_source = synthetic_source_open },
+
+  { .what = "file", .open_source = file_source_open,
+    .open_sink = file_sink_open },
+  { NULL }
 };
 
 bool
@@ -48,7 +57,7 @@ endpoint_open (const char *arg, const struct endpoint_opts *opts)
   const char *shown = arg ? arg : "[ command ]";
   size_t i;
 
-  for (i = 0; i < sizeof drivers / sizeof drivers[0]; ++i) {
+  for (i = 0; drivers[i].what; ++i) {
     const struct driver *d = &drivers[i];
     open_fn fn;
     struct backend *b;
