@@ -30,6 +30,7 @@
 #include "nbd/proto.h"
 #include "nbd/server.h"
 #include "serve.h"
+#include "size.h"
 
 /* For the signal handlers (cmd/ may hold global state). */
 static struct server *running;
@@ -53,35 +54,12 @@ struct serve_args {
   int read_only, threads, max_conns, timeout, verbose;
 };
 
-/* A size with an optional binary suffix (k, M, G, T, P, E; "KiB"/"KB"
- * accepted).  TODO: use engine/size.h parse_size once it is on main.
- */
+/* A size with an optional binary suffix (engine/size.h). */
 static int
 get_size (const char *opt, const char *s, uint64_t *out)
 {
-  static const char suffixes[] = "kmgtpe";
-  char *end;
-  const char *p;
-  unsigned long long v;
-  unsigned shift = 0;
-
-  errno = 0;
-  v = strtoull (s, &end, 10);
-  if (errno || end == s || *s == '-')
-    goto bad;
-  if (*end && (p = strchr (suffixes, end[0] | 0x20)) != NULL) {
-    shift = 10 * (p - suffixes + 1);
-    end++;
-    if (strcmp (end, "iB") == 0 || strcmp (end, "B") == 0)
-      end += strlen (end);
-  }
-  if (*end || (shift && v > (UINT64_C(1) << 63 >> shift) - 1))
-    goto bad;
-  *out = (uint64_t) v << shift;
-  if (*out > INT64_MAX)
-    goto bad;
-  return 0;
- bad:
+  if (parse_size (s, out) == 0)
+    return 0;
   fprintf (stderr, "nbdferry serve: %s: cannot parse size '%s'\n", opt, s);
   return -1;
 }
@@ -370,6 +348,7 @@ parse_args (int argc, char *argv[], struct serve_args *a, poptContext *pc,
 {
   int c;
 
+  argv[0] = (char *) "nbdferry serve";       /* for --help */
   *pc = poptGetContext ("nbdferry serve", argc, (const char **) argv,
                         serve_options, 0);
   poptSetOtherOptionHelp (*pc, "[OPTIONS] TARGET | [ CMD ARGS ]");

@@ -1,4 +1,5 @@
 # nbd-server: the embedded NBD server (engine/nbd/server*) and `nbdferry serve`.
+# man/nbdferry-serve.pod is turned into a page by the man rules (cmd.mk).
 libengine_a_SOURCES += \
 	engine/nbd/commands.c \
 	engine/nbd/handshake.c \
@@ -61,3 +62,4 @@ tests_fuzz_server_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
 tests_fuzz_server_LDFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_server_LDADD = $(ALL_LIBS)
 endif
+EXTRA_DIST += man/nbdferry-serve.pod
