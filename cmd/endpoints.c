@@ -25,6 +25,7 @@ struct driver {
 
 static const struct driver drivers[] = {
   /* Registration lines go here, most specific first. */
+  { "NBD", endpoint_is_uri, true, nbd_source_open, nbd_sink_open },
 };
 
 bool

@@ -8,4 +8,6 @@
 #include "backend.h"
 #include "endpoint.h"
 
+extern struct backend *nbd_sink_open (const char *arg, const struct endpoint_opts *opts);
+
 #endif /* NBDFERRY_SINKS_H */

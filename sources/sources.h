@@ -8,4 +8,6 @@
 #include "backend.h"
 #include "endpoint.h"
 
+extern struct backend *nbd_source_open (const char *arg, const struct endpoint_opts *opts);
+
 #endif /* NBDFERRY_SOURCES_H */
