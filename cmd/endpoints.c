@@ -26,6 +26,7 @@ struct driver {
 static const struct driver drivers[] = {
   /* Registration lines go here, most specific first. */
   { "NBD", endpoint_is_uri, true, nbd_source_open, nbd_sink_open },
+  { NULL }
 };
 
 bool
@@ -49,7 +50,7 @@ endpoint_open (const char *arg, const struct endpoint_opts *opts)
   const char *shown = arg ? arg : "[ command ]";
   size_t i;
 
-  for (i = 0; i < sizeof drivers / sizeof drivers[0]; ++i) {
+  for (i = 0; drivers[i].what; ++i) {
     const struct driver *d = &drivers[i];
     open_fn fn;
     struct backend *b;

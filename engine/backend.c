@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,11 +25,14 @@ backend_init (struct backend *b, const struct backend_ops *ops,
 }
 
 /* Find the layer that implements a hook: filters pass missing hooks down. */
-#define LAYER(b, hook)                                  \
-  ({ struct backend *l_ = (b);                          \
-     while (l_->ops->hook == NULL && l_->next)          \
-       l_ = l_->next;                                   \
-     l_; })
+static struct backend *
+layer (struct backend *b, size_t hook)
+{
+  while (*(void **) ((char *) b->ops + hook) == NULL && b->next)
+    b = b->next;
+  return b;
+}
+#define LAYER(b, hook) layer ((b), offsetof (struct backend_ops, hook))
 
 static int
 ask_bool (struct backend *b, int (*fn) (struct backend *), bool *out)
@@ -43,8 +47,8 @@ ask_bool (struct backend *b, int (*fn) (struct backend *), bool *out)
 
 #define ASK(hook)                                                       \
   do {                                                                  \
-    struct backend *l_ = LAYER (b, hook);                               \
-    if (ask_bool (l_, l_->ops->hook, &b->hook) == -1) {                 \
+    struct backend *hl_ = LAYER (b, hook);                              \
+    if (ask_bool (hl_, hl_->ops->hook, &b->hook) == -1) {               \
       set_error_errno ("%s: %s", b->name, #hook);                       \
       return -1;                                                        \
     }                                                                   \
@@ -224,11 +228,17 @@ backend_extend (struct backend *b, uint64_t size)
 /* The layer serving an async hook: the first that defines the async hook or
  * its sync twin, so a filter's sync hook is never bypassed.
  */
-#define AIO_LAYER(b, aio, sync)                                         \
-  ({ struct backend *l_ = (b);                                          \
-     while (l_->ops->aio == NULL && l_->ops->sync == NULL && l_->next)  \
-       l_ = l_->next;                                                   \
-     l_; })
+static struct backend *
+aio_layer (struct backend *b, size_t aio, size_t sync)
+{
+  while (*(void **) ((char *) b->ops + aio) == NULL &&
+         *(void **) ((char *) b->ops + sync) == NULL && b->next)
+    b = b->next;
+  return b;
+}
+#define AIO_LAYER(b, aio, sync)                                 \
+  aio_layer ((b), offsetof (struct backend_ops, aio),           \
+             offsetof (struct backend_ops, sync))
 
 /* Without real async I/O a request completes inline. */
 static int

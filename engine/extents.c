@@ -141,3 +141,39 @@ extents_fill (struct backend *b, uint64_t offset, uint64_t count,
   }
   return 0;
 }
+
+int
+extents_align_data (struct extent_list *l, uint64_t align,
+                    struct extent_list *scratch)
+{
+  struct extent_list tmp;
+  size_t i;
+
+  extents_reset (scratch, l->start, l->end);
+  for (i = 0; i < l->len; ++i) {
+    const struct extent *e = &l->ptr[i];
+    uint64_t end = e->offset + e->length, zs, ze;
+
+    if (!(e->type & EXTENT_ZERO)) {
+      if (extents_add (scratch, e->offset, e->length, 0) == -1)
+        return -1;
+      continue;
+    }
+    zs = (e->offset + align - 1) / align * align;
+    ze = end == l->end ? end : end / align * align;
+    if (zs >= ze) {
+      if (extents_add (scratch, e->offset, e->length, 0) == -1)
+        return -1;
+      continue;
+    }
+    if (extents_add (scratch, e->offset, zs - e->offset, 0) == -1 ||
+        extents_add (scratch, zs, ze - zs, e->type) == -1 ||
+        extents_add (scratch, ze, end - ze, 0) == -1)
+      return -1;
+  }
+  /* Swap so the caller's list holds the result. */
+  tmp = *l;
+  *l = *scratch;
+  *scratch = tmp;
+  return 0;
+}

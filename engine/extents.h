@@ -52,3 +52,12 @@ extern int extents_fill (struct backend *b, uint64_t offset, uint64_t count,
                          struct extent_list *l);
 
 #endif /* NBDFERRY_EXTENTS_H */
+
+/* Round a list to align so that a block holding any data is data: zero
+ * extents shrink to whole blocks, what they lose becomes data.  A HOLE
+ * without ZERO has undefined contents and becomes data too.  The end of the
+ * list may be unaligned (the end of an image).  Uses scratch as working
+ * space; the result is in l.
+ */
+extern int extents_align_data (struct extent_list *l, uint64_t align,
+                               struct extent_list *scratch);

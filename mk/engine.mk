@@ -3,15 +3,23 @@ libengine_a_SOURCES += \
 	engine/backend.c engine/backend.h \
 	engine/blocksize.c engine/blocksize.h \
 	engine/cleanup.h \
+	engine/copy.c engine/copy.h engine/copy-internal.h \
+	engine/copy-stream.c \
+	engine/copy-worker.c \
+	engine/copy-zero.c \
 	engine/endpoint.h \
 	engine/error.c engine/error.h \
 	engine/extents.c engine/extents.h \
-	engine/nbd/proto.h
+	engine/nbd/proto.h \
+	engine/progress.c engine/progress.h \
+	engine/zero.c engine/zero.h
 
-check_PROGRAMS += tests/test-blocksize tests/test-extents
-TESTS += tests/test-blocksize tests/test-extents
+check_PROGRAMS += tests/test-blocksize tests/test-extents tests/test-zero
+TESTS += tests/test-blocksize tests/test-extents tests/test-zero
 tests_test_blocksize_SOURCES = tests/test-blocksize.c tests/unit.h
 tests_test_blocksize_LDADD = libengine.a $(ALL_LIBS)
 tests_test_extents_SOURCES = tests/test-extents.c tests/unit.h
 tests_test_extents_LDADD = libengine.a $(ALL_LIBS)
+tests_test_zero_SOURCES = tests/test-zero.c tests/unit.h
+tests_test_zero_LDADD = libengine.a $(ALL_LIBS)
 EXTRA_DIST += tests/run-unit

@@ -1,0 +1,160 @@
+/* nbdferry: copy a disk image (drop-in for nbdcopy SRC DST). */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cleanup.h"
+#include "copy.h"
+#include "endpoints.h"
+#include "error.h"
+#include "options.h"
+#include "progress.h"
+
+static struct backend *
+open_side (const struct cmdline *cl, bool sink, int64_t src_size)
+{
+  struct endpoint_opts o = {
+    .writable = sink,
+    .allocated = cl->copy.allocated,
+    .direct = cl->direct,
+    .no_extents = !sink && cl->copy.no_extents,
+    .verbose = cl->copy.verbose,
+    .src_size = src_size,
+    .create_size = -1,
+    .connections = cl->connections,
+    .requests = cl->copy.requests,
+    .command = sink ? cl->dst_cmd : cl->src_cmd,
+  };
+
+  return endpoint_open (sink ? cl->dst : cl->src, &o);
+}
+
+/* Truncating the destination would destroy the source: refuse. */
+static int
+check_same_file (const struct cmdline *cl)
+{
+  struct stat s, d;
+
+  if (!cl->src || !cl->dst || strcmp (cl->dst, "-") == 0 ||
+      stat (cl->src, &s) == -1 || stat (cl->dst, &d) == -1)
+    return 0;
+  if ((S_ISREG (s.st_mode) && s.st_dev == d.st_dev && s.st_ino == d.st_ino)
+      || (S_ISBLK (s.st_mode) && S_ISBLK (d.st_mode) &&
+          s.st_rdev == d.st_rdev)) {
+    fprintf (stderr, "nbdferry: %s and %s are the same file\n",
+             cl->src, cl->dst);
+    return -1;
+  }
+  return 0;
+}
+
+static void
+describe (const char *side, const struct backend *b)
+{
+  fprintf (stderr, "nbdferry: %s %s: size %" PRIi64 ", block size "
+           "min %" PRIu64 " preferred %" PRIu64 " max data %" PRIu64
+           " max zero %" PRIu64 " max trim %" PRIu64 "%s%s%s%s%s\n",
+           side, b->name, b->size, b->bs[BS_MINIMUM], b->bs[BS_PREFERRED],
+           b->bs[BS_MAX_DATA], b->bs[BS_MAX_ZERO], b->bs[BS_MAX_TRIM],
+           b->init & INIT_ZERO ? ", init-zero" : "",
+           b->init & INIT_SPARSE ? ", init-sparse" : "",
+           b->can_extents ? ", extents" : "",
+           b->can_fast_zero ? ", fast-zero" : "",
+           b->can_multi_conn ? ", multi-conn" : "");
+}
+
+static void
+summary (const struct copy_stats *st, double secs)
+{
+  char r[32], w[32], z[32], s[32], t[32];
+
+  human_size (r, sizeof r, st->read);
+  human_size (w, sizeof w, st->written);
+  human_size (z, sizeof z, st->zeroed);
+  human_size (s, sizeof s, st->skipped);
+  human_size (t, sizeof t, secs > 0 ? st->done / secs : 0);
+  fprintf (stderr, "nbdferry: read %s, wrote %s, zeroed %s, skipped %s "
+           "already zero; %.2f s, %s/s\n", r, w, z, s, secs, t);
+}
+
+static void
+show_plan (const struct copy_stats *st)
+{
+  const struct plan *p = &st->plan;
+
+  fprintf (stderr, "nbdferry: plan: %u worker%s, alignment %" PRIu64
+           ", data requests %" PRIu64 ", zero requests %" PRIu64
+           ", zero detection %" PRIu64 "; destination %s\n",
+           st->workers, st->workers == 1 ? "" : "s", p->align, p->data,
+           p->zero, p->sparse,
+           st->dst_zero ? "reads as zero" : "may hold data");
+  if (st->zero_reason)
+    fprintf (stderr, "nbdferry: destination known zero from: %s\n",
+             st->zero_reason);
+  if (p->note[0])
+    fprintf (stderr, "nbdferry: %s\n", p->note);
+}
+
+static double
+now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+copy_main (struct cmdline *cl)
+{
+  CLEANUP_BACKEND struct backend *src = NULL;
+  CLEANUP_BACKEND struct backend *dst = NULL;
+  struct copy_stats st = { 0 };
+  bool verbose = cl->copy.verbose || cl->bar;
+  double t0 = now ();
+  int r;
+
+  if ((src = open_side (cl, false, -1)) == NULL || check_same_file (cl) == -1
+      || (dst = open_side (cl, true, src->is_stream ? -1 : src->size)) == NULL)
+    return 1;
+  if (cl->copy.verbose) {
+    describe ("source", src);
+    describe ("destination", dst);
+  }
+  if (cl->bar || cl->progress_fd >= 0)
+    cl->copy.progress = progress_start (cl->bar ? 2 : -1, cl->progress_fd,
+                                        cl->progress_format,
+                                        src->is_stream ? 0 : src->size);
+  clear_error ();
+  r = copy_run (src, dst, &cl->copy, &st);
+  progress_finish (cl->copy.progress, st.done, r == 0);
+  if (cl->copy.verbose)
+    show_plan (&st);
+  if (r == -1) {
+    fprintf (stderr, "nbdferry: %s\n", last_error (errno));
+    return 1;
+  }
+  if (verbose)
+    summary (&st, now () - t0);
+  return 0;
+}
+
+int
+main (int argc, char *argv[])
+{
+  struct cmdline cl;
+  int r;
+
+  /* A closed pipe is an error we report, not a signal that kills us. */
+  signal (SIGPIPE, SIG_IGN);
+  r = parse_cmdline (argc, argv, &cl);
+  if (r != 0)
+    return r == 1 ? 0 : 1;
+  return copy_main (&cl);
+}

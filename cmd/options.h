@@ -1,0 +1,28 @@
+/* nbdferry: the command line (one popt table feeds parsing, --help and the
+ * OPTIONS section of the manual page).
+ */
+#ifndef NBDFERRY_OPTIONS_H
+#define NBDFERRY_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "copy.h"
+#include "progress.h"
+
+struct cmdline {
+  struct copy_opts copy;
+  unsigned connections;
+  bool bar;                     /* -p without FD */
+  int progress_fd;              /* --progress=FD, or -1 */
+  enum progress_format progress_format;
+  bool direct;
+  /* SRC and DST: a word, or a [ CMD ARGS ] group (word NULL). */
+  const char *src, *dst;
+  char **src_cmd, **dst_cmd;
+};
+
+/* 0: go on; 1: done, exit 0 (--help, --version); -1: error printed. */
+extern int parse_cmdline (int argc, char *argv[], struct cmdline *cl);
+
+#endif /* NBDFERRY_OPTIONS_H */

@@ -1,0 +1,46 @@
+/* nbdferry: state shared by the parts of the copy pipeline. */
+#ifndef NBDFERRY_COPY_INTERNAL_H
+#define NBDFERRY_COPY_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "copy.h"
+
+/* Work units: big enough that asking for extents is rare, small enough that
+ * threads finish together.  A multiple of every legal alignment.
+ */
+#define COPY_UNIT (64 * 1024 * 1024)
+
+struct copy {
+  struct backend *src, *dst;
+  const struct copy_opts *opts;
+  struct copy_stats *stats;
+  uint64_t size;                /* bytes to copy (the source size) */
+  bool dst_zero;                /* [0, size) of dst reads as zero */
+  unsigned slots;               /* requests in flight per worker */
+  _Atomic uint64_t next_unit;   /* the next unit a worker takes */
+  atomic_bool stop;             /* a worker failed: everyone stops */
+  pthread_mutex_t lock;         /* protects the error below */
+  char error[512];              /* the first failure */
+};
+
+/* Record the first failure (later ones are consequences) and stop. */
+extern void copy_fail (struct copy *cp, struct backend *b, const char *op,
+                       uint64_t offset, uint64_t count, int err);
+
+/* Credit completed bytes of the source. */
+extern void copy_progress (struct copy *cp, uint64_t bytes);
+
+/* The random-access pipeline: a worker thread per unit stream. */
+extern void *copy_worker (void *cp);
+
+/* The ordered pipeline for streams: returns 0 or -1 (cp->error set). */
+extern int copy_stream (struct copy *cp);
+
+/* Decide whether the destination reads as zero (the cheapest proof first),
+ * zeroing it up front when it can do that fast.
+ */
+extern int copy_zero_state (struct copy *cp);
+
+#endif /* NBDFERRY_COPY_INTERNAL_H */

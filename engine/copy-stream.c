@@ -1,0 +1,232 @@
+/* nbdferry: the ordered pipeline for streams (stdin, stdout).
+ *
+ * A pipe can be neither sought nor read twice, so one reader thread fills
+ * a small ring of buffers in order while the calling thread writes them in
+ * order: reading and writing overlap, and memory is the ring.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "copy-internal.h"
+#include "error.h"
+#include "zero.h"
+
+#define RING 4
+
+struct chunk {
+  char *buf;
+  uint64_t offset, count;
+};
+
+struct ring {
+  struct copy *cp;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  struct chunk c[RING];
+  unsigned head, n;             /* oldest filled chunk, filled chunks */
+  bool eof;                     /* the reader has finished */
+  uint64_t size;                /* chunk size */
+  uint64_t limit;               /* the sink's size so far */
+};
+
+static bool
+stopped (struct ring *r)
+{
+  return atomic_load (&r->cp->stop);
+}
+
+/* Read the next chunk at offset; returns bytes read, 0 at the end. */
+static int64_t
+read_chunk (struct copy *cp, char *buf, uint64_t want, uint64_t offset)
+{
+  int n;
+
+  if (!cp->src->is_stream) {
+    if (offset >= cp->size)
+      return 0;
+    if (want > cp->size - offset)
+      want = cp->size - offset;
+    if (backend_pread (cp->src, buf, want, offset, 0) == -1)
+      return -1;
+    return want;
+  }
+  n = backend_pread (cp->src, buf, want, offset, 0);
+  return n;
+}
+
+static void *
+reader (void *arg)
+{
+  struct ring *r = arg;
+  uint64_t offset = 0;
+
+  for (;;) {
+    struct chunk *c;
+    int64_t n;
+
+    pthread_mutex_lock (&r->lock);
+    while (r->n == RING && !stopped (r))
+      pthread_cond_wait (&r->cond, &r->lock);
+    c = &r->c[(r->head + r->n) % RING];
+    pthread_mutex_unlock (&r->lock);
+    if (stopped (r))
+      break;
+
+    n = read_chunk (r->cp, c->buf, r->size, offset);
+    if (n == -1)
+      copy_fail (r->cp, r->cp->src, "read", offset, r->size, errno);
+    if (n <= 0)
+      break;
+    atomic_fetch_add (&r->cp->stats->read, n);
+    c->offset = offset;
+    c->count = n;
+    offset += n;
+
+    pthread_mutex_lock (&r->lock);
+    r->n++;
+    pthread_cond_broadcast (&r->cond);
+    pthread_mutex_unlock (&r->lock);
+  }
+  pthread_mutex_lock (&r->lock);
+  r->eof = true;
+  pthread_cond_broadcast (&r->cond);
+  pthread_mutex_unlock (&r->lock);
+  return NULL;
+}
+
+static int
+zero_or_skip (struct copy *cp, uint64_t offset, uint64_t count)
+{
+  struct copy_stats *st = cp->stats;
+
+  if (cp->dst_zero && !cp->opts->allocated) {
+    atomic_fetch_add (&st->skipped, count);
+    return 0;
+  }
+  if (backend_zero (cp->dst, count, offset,
+                    cp->opts->allocated ? 0 : F_MAY_TRIM) == -1) {
+    copy_fail (cp, cp->dst, "zero", offset, count, errno);
+    return -1;
+  }
+  atomic_fetch_add (&st->zeroed, count);
+  return 0;
+}
+
+static int
+write_data (struct copy *cp, const char *buf, uint64_t offset, uint64_t n)
+{
+  if (backend_pwrite (cp->dst, buf, n, offset, 0) == -1) {
+    copy_fail (cp, cp->dst, "write", offset, n, errno);
+    return -1;
+  }
+  atomic_fetch_add (&cp->stats->written, n);
+  return 0;
+}
+
+/* Write one chunk: everything to a stream, only what changes elsewhere. */
+static int
+write_chunk (struct ring *r, const struct chunk *c)
+{
+  struct copy *cp = r->cp;
+  uint64_t sparse = cp->stats->plan.sparse, pos = 0;
+  uint64_t end = c->offset + c->count;
+
+  /* A sink that cannot grow (a device, an export) must hold the stream. */
+  if (!cp->dst->is_stream && end > r->limit) {
+    if (backend_extend (cp->dst, end) == -1) {
+      if (errno == ENOTSUP)
+        set_error ("the destination is smaller than the source");
+      copy_fail (cp, cp->dst, "write", c->offset, c->count, ENOSPC);
+      return -1;
+    }
+    r->limit = end;
+  }
+  if (cp->dst->is_stream || sparse == 0)
+    return write_data (cp, c->buf, c->offset, c->count);
+  while (pos < c->count) {
+    uint64_t left = c->count - pos;
+    uint64_t z = zero_run (c->buf + pos, left, sparse, true);
+    int ret;
+
+    if (z)
+      ret = zero_or_skip (cp, c->offset + pos, z);
+    else {
+      z = zero_run (c->buf + pos, left, sparse, false);
+      ret = write_data (cp, c->buf + pos, c->offset + pos, z);
+    }
+    if (ret == -1)
+      return -1;
+    pos += z;
+  }
+  return 0;
+}
+
+static void
+writer (struct ring *r)
+{
+  for (;;) {
+    struct chunk *c;
+
+    pthread_mutex_lock (&r->lock);
+    while (r->n == 0 && !r->eof && !stopped (r))
+      pthread_cond_wait (&r->cond, &r->lock);
+    if (r->n == 0 || stopped (r)) {
+      pthread_mutex_unlock (&r->lock);
+      return;
+    }
+    c = &r->c[r->head];
+    pthread_mutex_unlock (&r->lock);
+
+    if (write_chunk (r, c) == 0)
+      copy_progress (r->cp, c->count);
+
+    pthread_mutex_lock (&r->lock);
+    r->head = (r->head + 1) % RING;
+    r->n--;
+    pthread_cond_broadcast (&r->cond);
+    pthread_mutex_unlock (&r->lock);
+  }
+}
+
+
+int
+copy_stream (struct copy *cp)
+{
+  struct ring r = {
+    .cp = cp, .lock = PTHREAD_MUTEX_INITIALIZER,
+    .cond = PTHREAD_COND_INITIALIZER, .size = cp->stats->plan.data,
+    .limit = cp->dst->size > 0 ? cp->dst->size : 0,
+  };
+  pthread_t tid;
+  unsigned i;
+  int err, ret = -1;
+
+  for (i = 0; i < RING; ++i)
+    if (posix_memalign ((void **) &r.c[i].buf, 4096, r.size) != 0) {
+      copy_fail (cp, cp->src, "allocating buffers", 0, 0, ENOMEM);
+      goto out;
+    }
+  err = pthread_create (&tid, NULL, reader, &r);
+  if (err) {
+    copy_fail (cp, cp->src, "starting the reader", 0, 0, err);
+    goto out;
+  }
+  writer (&r);
+  if (stopped (&r)) {           /* wake a reader waiting for room */
+    pthread_mutex_lock (&r.lock);
+    pthread_cond_broadcast (&r.cond);
+    pthread_mutex_unlock (&r.lock);
+  }
+  pthread_join (tid, NULL);
+  if (!stopped (&r)) {
+    cp->stats->total = atomic_load (&cp->stats->read);
+    ret = 0;
+  }
+ out:
+  for (i = 0; i < RING; ++i)
+    free (r.c[i].buf);
+  return ret;
+}

@@ -1,0 +1,402 @@
+/* nbdferry: the random-access copy pipeline.
+ *
+ * Each worker takes 64 MiB units in order, asks the source what is data,
+ * reads data in planned requests (several in flight where a side has real
+ * async I/O), splits each buffer into data and zero runs at -S granularity,
+ * and writes only what must change.  Buffers ("slots") are per worker and
+ * bounded, so memory does not grow with the image.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+
+#include "copy-internal.h"
+#include "extents.h"
+#include "zero.h"
+
+enum op_kind { OP_READ, OP_WRITE, OP_ZERO };
+
+struct slot {
+  char *buf;                    /* allocated on first use */
+  uint64_t offset, count;       /* what the buffer holds */
+  unsigned pending;             /* ops still using the buffer */
+  struct slot *next_free;
+};
+
+struct op {
+  struct completion c;          /* first: backends see only this */
+  struct worker *w;
+  struct slot *slot;            /* the buffer it uses, or NULL */
+  enum op_kind kind;
+  uint64_t offset, count;
+  int err;
+  struct op *next;              /* done queue or free list */
+};
+
+struct worker {
+  struct copy *cp;
+  struct backend *src, *dst;
+  const struct plan *plan;
+  bool sync;                    /* --synchronous: no async hooks */
+  struct slot *slots, *free_slots;
+  struct op *free_ops;
+  struct op *done_head, **done_tail;
+  unsigned in_flight;           /* ops submitted and not yet processed */
+  struct extent_list ext, scratch;
+};
+
+static void
+op_done (struct completion *c, int err)
+{
+  struct op *op = (struct op *) c;
+  struct worker *w = op->w;
+
+  /* Only record: the worker loop acts outside the backend's callback. */
+  op->err = err;
+  op->next = NULL;
+  *w->done_tail = op;
+  w->done_tail = &op->next;
+}
+
+static struct op *
+new_op (struct worker *w, enum op_kind kind, struct slot *s,
+        uint64_t offset, uint64_t count)
+{
+  struct op *op = w->free_ops;
+
+  if (op)
+    w->free_ops = op->next;
+  else if ((op = malloc (sizeof *op)) == NULL)
+    return NULL;
+  *op = (struct op) {
+    .c.done = op_done, .w = w, .slot = s, .kind = kind,
+    .offset = offset, .count = count,
+  };
+  if (s)
+    s->pending++;
+  w->in_flight++;
+  return op;
+}
+
+static void
+release_slot (struct worker *w, struct slot *s)
+{
+  if (--s->pending == 0) {
+    s->next_free = w->free_slots;
+    w->free_slots = s;
+  }
+}
+
+/* Submit one op; a failed submission completes it with the error. */
+static void
+submit (struct worker *w, struct op *op)
+{
+  void *buf = op->slot ? op->slot->buf + (op->offset - op->slot->offset)
+    : NULL;
+  uint32_t zflags = w->cp->opts->allocated ? 0 : F_MAY_TRIM;
+  int r;
+
+  if (w->sync) {
+    switch (op->kind) {
+    case OP_READ: r = backend_pread (w->src, buf, op->count, op->offset, 0);
+      break;
+    case OP_WRITE: r = backend_pwrite (w->dst, buf, op->count, op->offset, 0);
+      break;
+    default: r = backend_zero (w->dst, op->count, op->offset, zflags);
+    }
+    op_done (&op->c, r == -1 ? errno : 0);
+    return;
+  }
+  switch (op->kind) {
+  case OP_READ:
+    r = backend_aio_pread (w->src, buf, op->count, op->offset, 0, &op->c);
+    break;
+  case OP_WRITE:
+    r = backend_aio_pwrite (w->dst, buf, op->count, op->offset, 0, &op->c);
+    break;
+  default:
+    r = backend_aio_zero (w->dst, op->count, op->offset, zflags, &op->c);
+  }
+  if (r == -1)
+    op_done (&op->c, errno);
+}
+
+static void
+oom (struct worker *w)
+{
+  copy_fail (w->cp, w->dst, "allocating a request", 0, 0, ENOMEM);
+}
+
+/* A zero run of the source: nothing to do, or a zero request. */
+static void
+zero_range (struct worker *w, uint64_t offset, uint64_t count)
+{
+  struct copy *cp = w->cp;
+
+  if (cp->dst_zero && !cp->opts->allocated) {
+    atomic_fetch_add (&cp->stats->skipped, count);
+    copy_progress (cp, count);
+    return;
+  }
+  while (count > 0 && !atomic_load (&cp->stop)) {
+    uint64_t n = count < w->plan->zero ? count : w->plan->zero;
+    struct op *op = new_op (w, OP_ZERO, NULL, offset, n);
+
+    if (op == NULL)
+      return oom (w);
+    submit (w, op);
+    offset += n;
+    count -= n;
+  }
+}
+
+/* A read has landed: write its data runs, zero or skip its zero runs. */
+static void
+write_slot (struct worker *w, struct slot *s)
+{
+  uint64_t sparse = w->plan->sparse, pos = 0;
+
+  s->pending++;                 /* hold the buffer while submitting */
+  while (pos < s->count && !atomic_load (&w->cp->stop)) {
+    uint64_t left = s->count - pos, n;
+    struct op *op;
+
+    if (sparse) {
+      n = zero_run (s->buf + pos, left, sparse, true);
+      if (n) {
+        zero_range (w, s->offset + pos, n);
+        pos += n;
+        continue;
+      }
+      n = zero_run (s->buf + pos, left, sparse, false);
+    }
+    else
+      n = left;
+    if ((op = new_op (w, OP_WRITE, s, s->offset + pos, n)) == NULL)
+      return oom (w);
+    submit (w, op);
+    pos += n;
+  }
+  release_slot (w, s);
+}
+
+static void
+process (struct worker *w, struct op *op)
+{
+  struct copy *cp = w->cp;
+  struct copy_stats *st = cp->stats;
+
+  w->in_flight--;
+  if (op->err) {
+    static const char *const names[] = { "read", "write", "zero" };
+    copy_fail (cp, op->kind == OP_READ ? w->src : w->dst, names[op->kind],
+               op->offset, op->count, op->err);
+  }
+  else if (op->kind == OP_READ) {
+    atomic_fetch_add (&st->read, op->count);
+    write_slot (w, op->slot);
+  }
+  else {
+    atomic_fetch_add (op->kind == OP_WRITE ? &st->written : &st->zeroed,
+                      op->count);
+    copy_progress (cp, op->count);
+  }
+  if (op->slot)
+    release_slot (w, op->slot);
+  op->next = w->free_ops;
+  w->free_ops = op;
+}
+
+static void
+drain (struct worker *w)
+{
+  while (w->done_head) {
+    struct op *op = w->done_head;
+
+    w->done_head = op->next;
+    if (w->done_head == NULL)
+      w->done_tail = &w->done_head;
+    process (w, op);
+  }
+}
+
+/* Wait for async completions on either side. */
+static void
+wait_backends (struct worker *w)
+{
+  struct backend *sides[2] = { w->src, w->dst }, *which[2];
+  struct pollfd pfd[2];
+  int i, n = 0;
+
+  for (i = 0; i < 2; ++i) {
+    short events;
+    int fd;
+
+    if (backend_aio_in_flight (sides[i]) == 0)
+      continue;
+    fd = backend_aio_get_fd (sides[i], &events);
+    if (fd == -1)
+      continue;
+    pfd[n] = (struct pollfd) { .fd = fd, .events = events };
+    which[n++] = sides[i];
+  }
+  if (n == 0 || poll (pfd, n, 1000) <= 0)
+    return;
+  for (i = 0; i < n; ++i)
+    if (pfd[i].revents &&
+        backend_aio_notify (which[i], pfd[i].revents) == -1)
+      copy_fail (w->cp, which[i], "poll", 0, 0, errno);
+}
+
+/* Make progress: completions first, else wait for some. */
+static void
+step (struct worker *w)
+{
+  if (w->done_head == NULL)
+    wait_backends (w);
+  drain (w);
+}
+
+static struct slot *
+get_slot (struct worker *w)
+{
+  struct slot *s;
+
+  while (w->free_slots == NULL && !atomic_load (&w->cp->stop))
+    step (w);
+  if ((s = w->free_slots) == NULL)
+    return NULL;
+  if (s->buf == NULL &&
+      posix_memalign ((void **) &s->buf, 4096, w->plan->data) != 0) {
+    s->buf = NULL;
+    oom (w);
+    return NULL;
+  }
+  w->free_slots = s->next_free;
+  return s;
+}
+
+static void
+read_range (struct worker *w, uint64_t offset, uint64_t count)
+{
+  while (count > 0 && !atomic_load (&w->cp->stop)) {
+    uint64_t n = count < w->plan->data ? count : w->plan->data;
+    struct slot *s = get_slot (w);
+    struct op *op;
+
+    if (s == NULL)
+      return;
+    s->offset = offset;
+    s->count = n;
+    if ((op = new_op (w, OP_READ, s, offset, n)) == NULL) {
+      s->next_free = w->free_slots;
+      w->free_slots = s;
+      return oom (w);
+    }
+    submit (w, op);
+    drain (w);                  /* inline completions: write while hot */
+    offset += n;
+    count -= n;
+  }
+}
+
+static void
+copy_unit (struct worker *w, uint64_t start, uint64_t end)
+{
+  struct copy *cp = w->cp;
+  size_t i;
+  int r;
+
+  if (cp->opts->no_extents || !w->src->can_extents) {
+    extents_reset (&w->ext, start, end);
+    r = extents_add (&w->ext, start, end - start, 0);
+  }
+  else
+    r = extents_fill (w->src, start, end - start, &w->ext);
+  if (r == 0)
+    r = extents_align_data (&w->ext, w->plan->align, &w->scratch);
+  if (r == -1)
+    return copy_fail (cp, w->src, "extents", start, end - start, errno);
+
+  for (i = 0; i < w->ext.len && !atomic_load (&cp->stop); ++i) {
+    const struct extent *e = &w->ext.ptr[i];
+
+    if (e->type & EXTENT_ZERO)
+      zero_range (w, e->offset, e->length);
+    else
+      read_range (w, e->offset, e->length);
+  }
+}
+
+static int
+worker_init (struct worker *w, struct copy *cp)
+{
+  unsigned i;
+
+  *w = (struct worker) {
+    .cp = cp, .plan = &cp->stats->plan, .sync = cp->opts->synchronous,
+  };
+  w->done_tail = &w->done_head;
+  extents_init (&w->ext, 0, 0);
+  extents_init (&w->scratch, 0, 0);
+  w->src = backend_dup (cp->src);
+  w->dst = backend_dup (cp->dst);
+  w->slots = calloc (cp->slots, sizeof *w->slots);
+  if (w->src == NULL || w->dst == NULL || w->slots == NULL)
+    return -1;
+  for (i = 0; i < cp->slots; ++i) {
+    w->slots[i].next_free = w->free_slots;
+    w->free_slots = &w->slots[i];
+  }
+  return 0;
+}
+
+static void
+worker_free (struct worker *w)
+{
+  unsigned i;
+
+  /* Buffers may be freed only when the backends hold none. */
+  while (w->in_flight > 0) {
+    unsigned before = w->in_flight;
+    step (w);
+    if (w->in_flight == before && w->done_head == NULL &&
+        backend_aio_in_flight (w->src) + backend_aio_in_flight (w->dst) == 0)
+      break;                    /* nothing left that could complete */
+  }
+  while (w->free_ops) {
+    struct op *op = w->free_ops;
+    w->free_ops = op->next;
+    free (op);
+  }
+  for (i = 0; w->slots && i < w->cp->slots; ++i)
+    free (w->slots[i].buf);
+  free (w->slots);
+  extents_free (&w->ext);
+  extents_free (&w->scratch);
+  backend_close (w->src);
+  backend_close (w->dst);
+}
+
+void *
+copy_worker (void *arg)
+{
+  struct copy *cp = arg;
+  struct worker w;
+
+  if (worker_init (&w, cp) == -1)
+    copy_fail (cp, w.src ? cp->dst : cp->src, "opening a connection",
+               0, 0, errno);
+  while (!atomic_load (&cp->stop)) {
+    uint64_t start = atomic_fetch_add (&cp->next_unit, COPY_UNIT);
+
+    if (start >= cp->size)
+      break;
+    copy_unit (&w, start,
+               cp->size - start < COPY_UNIT ? cp->size : start + COPY_UNIT);
+  }
+  worker_free (&w);
+  return NULL;
+}

@@ -1,0 +1,171 @@
+/* nbdferry: the copy pipeline's set-up and teardown.
+ *
+ * Open questions are settled here once (sizes, the plan, the destination's
+ * zero state); the workers (copy-worker.c) or the stream path
+ * (copy-stream.c) then move the bytes.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "copy-internal.h"
+#include "error.h"
+#include "progress.h"
+
+static const char *
+op_name (const char *op)
+{
+  return op ? op : "request";
+}
+
+void
+copy_fail (struct copy *cp, struct backend *b, const char *op,
+           uint64_t offset, uint64_t count, int err)
+{
+  LOCK_IN_SCOPE (&cp->lock);
+  if (cp->error[0] == '\0')
+    snprintf (cp->error, sizeof cp->error,
+              "%s: %s failed at offset %" PRIu64 " (%" PRIu64 " bytes): %s",
+              b->name, op_name (op), offset, count, last_error (err));
+  atomic_store (&cp->stop, true);
+}
+
+void
+copy_progress (struct copy *cp, uint64_t bytes)
+{
+  atomic_fetch_add (&cp->stats->done, bytes);
+  if (cp->opts->progress)
+    progress_update (cp->opts->progress, atomic_load (&cp->stats->done));
+}
+
+static unsigned
+count_workers (struct copy *cp)
+{
+  const struct copy_opts *o = cp->opts;
+  unsigned n = o->threads;
+  uint64_t units = (cp->size + COPY_UNIT - 1) / COPY_UNIT;
+
+  if (n == 0) {
+    long cpus = sysconf (_SC_NPROCESSORS_ONLN);
+    n = cpus > 0 ? cpus : 1;
+  }
+  if (o->synchronous)
+    n = 1;
+  /* An async side runs one connection per worker: as many as allowed. */
+  if ((cp->src->has_aio && !cp->src->can_multi_conn) ||
+      (cp->dst->has_aio && !cp->dst->can_multi_conn))
+    n = 1;
+  if ((cp->src->has_aio || cp->dst->has_aio) && o->connections &&
+      n > o->connections)
+    n = o->connections;
+  if (n > units)
+    n = units ? units : 1;
+  return n;
+}
+
+static int
+run_workers (struct copy *cp, unsigned n)
+{
+  CLEANUP_FREE pthread_t *tids = calloc (n, sizeof *tids);
+  unsigned i, started = 0;
+  int err = 0;
+
+  if (tids == NULL) {
+    copy_fail (cp, cp->src, "starting worker threads", 0, 0, ENOMEM);
+    return -1;
+  }
+  for (i = 0; i < n; ++i) {
+    err = pthread_create (&tids[i], NULL, copy_worker, cp);
+    if (err) {
+      errno = err;
+      copy_fail (cp, cp->src, "starting a worker thread", 0, 0, err);
+      break;
+    }
+    started++;
+  }
+  for (i = 0; i < started; ++i)
+    pthread_join (tids[i], NULL);
+  return atomic_load (&cp->stop) ? -1 : 0;
+}
+
+static int
+check_sizes (struct copy *cp)
+{
+  struct backend *src = cp->src, *dst = cp->dst;
+
+  if (!dst->can_write) {
+    set_error ("%s: the destination is read-only", dst->name);
+    errno = EROFS;
+    return -1;
+  }
+  if (!src->is_stream && !dst->is_stream && dst->size < src->size) {
+    set_error ("%s: the destination is smaller than the source "
+               "(%" PRIi64 " < %" PRIi64 " bytes)",
+               dst->name, dst->size, src->size);
+    errno = ENOSPC;
+    return -1;
+  }
+  return 0;
+}
+
+static void
+plan_copy (struct copy *cp)
+{
+  const struct copy_opts *o = cp->opts;
+  struct plan *p = &cp->stats->plan;
+  uint64_t slots;
+
+  plan_requests (cp->src->bs, cp->dst->bs, o->request_size, o->sparse, p);
+  slots = o->requests ? o->requests : 64;
+  if (o->queue_size && slots * p->data > o->queue_size)
+    slots = o->queue_size / p->data;
+  if (slots < 1)
+    slots = 1;
+  if (o->synchronous)
+    slots = 1;
+  cp->slots = slots;
+}
+
+int
+copy_run (struct backend *src, struct backend *dst,
+          const struct copy_opts *opts, struct copy_stats *stats)
+{
+  struct copy cp = {
+    .src = src, .dst = dst, .opts = opts, .stats = stats,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+  };
+  int r;
+
+  if (check_sizes (&cp) == -1)
+    return -1;
+  plan_copy (&cp);
+  stats->total = cp.size = src->is_stream ? 0 : src->size;
+
+  if (src->is_stream || dst->is_stream) {
+    stats->workers = 1;
+    if (copy_zero_state (&cp) == -1)
+      return -1;
+    r = copy_stream (&cp);
+  }
+  else {
+    if (copy_zero_state (&cp) == -1)
+      return -1;
+    stats->workers = count_workers (&cp);
+    r = run_workers (&cp, stats->workers);
+  }
+  if (r == 0 && opts->flush && backend_flush (dst, 0) == -1) {
+    copy_fail (&cp, dst, "flush", 0, 0, errno);
+    r = -1;
+  }
+  if (r == -1) {
+    set_error ("%s", cp.error);
+    return -1;
+  }
+  return 0;
+}

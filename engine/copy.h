@@ -1,0 +1,49 @@
+/* nbdferry: the copy pipeline (DESIGN.md "The copy pipeline"). */
+#ifndef NBDFERRY_COPY_H
+#define NBDFERRY_COPY_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "blocksize.h"
+
+struct progress;
+
+struct copy_opts {
+  unsigned threads;             /* worker threads (0: one per CPU) */
+  unsigned connections;         /* cap on workers using an async side */
+  unsigned requests;            /* requests in flight per worker */
+  uint64_t request_size;        /* 0: planned from the limits */
+  uint64_t queue_size;          /* bytes in flight per worker */
+  uint64_t sparse;              /* zero detection granularity, 0 = off */
+  bool allocated;               /* fully allocate the destination */
+  bool target_is_zero;          /* the user says the destination is zero */
+  bool no_extents;              /* do not ask the source for extents */
+  bool flush;                   /* flush the destination at the end */
+  bool synchronous;             /* one request at a time, no async I/O */
+  int verbose;
+  struct progress *progress;    /* or NULL */
+};
+
+struct copy_stats {
+  _Atomic uint64_t read;        /* bytes read from the source */
+  _Atomic uint64_t written;     /* bytes written as data */
+  _Atomic uint64_t zeroed;      /* bytes zeroed by zero requests */
+  _Atomic uint64_t skipped;     /* bytes left alone: already zero */
+  _Atomic uint64_t done;        /* bytes of the source finished */
+  uint64_t total;               /* the source size (for streams: at end) */
+  unsigned workers;
+  struct plan plan;
+  bool dst_zero;                /* the destination was known to be zero */
+  const char *zero_reason;      /* how that was known */
+};
+
+/* Copy src into dst.  -1 on failure with a message (set_error) naming the
+ * side, the operation and the offset.
+ */
+extern int copy_run (struct backend *src, struct backend *dst,
+                     const struct copy_opts *opts, struct copy_stats *stats);
+
+#endif /* NBDFERRY_COPY_H */

@@ -1,0 +1,214 @@
+/* nbdferry: progress reporting (see progress.h). */
+#include <config.h>
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "progress.h"
+
+#define TICK_NS (200 * 1000 * 1000)     /* redraw five times a second */
+#define PLAIN_EVERY 25                  /* non-tty: a line every 5 s */
+
+struct progress {
+  int bar_fd, machine_fd;
+  enum progress_format format;
+  bool tty;
+  uint64_t total;
+  _Atomic uint64_t done;
+  struct timespec start;
+  pthread_t tid;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  bool stopping, running;
+  int last_percent;             /* last N/100 written */
+  unsigned ticks;
+};
+
+static double
+elapsed (const struct progress *p)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_MONOTONIC, &now);
+  return (now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) / 1e9;
+}
+
+void
+human_size (char *buf, size_t len, double bytes)
+{
+  static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+  unsigned u = 0;
+
+  while (bytes >= 1024 && u < 5) {
+    bytes /= 1024;
+    u++;
+  }
+  snprintf (buf, len, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}
+
+static int
+percent_of (const struct progress *p, uint64_t done)
+{
+  if (p->total == 0)
+    return 0;
+  return done >= p->total ? 100 : (int) (done * 100 / p->total);
+}
+
+static void
+write_all (int fd, const char *s, size_t n)
+{
+  while (n > 0) {
+    ssize_t r = write (fd, s, n);
+    if (r <= 0)
+      return;                   /* progress is best effort */
+    s += r;
+    n -= r;
+  }
+}
+
+static void
+draw_bar (struct progress *p, uint64_t done, bool final)
+{
+  char line[256], d[32], t[32], rate[32], eta[32] = "";
+  double secs = elapsed (p), bps = secs > 0 ? done / secs : 0;
+  int pc = percent_of (p, done), width = 30, fill = pc * width / 100, n;
+
+  human_size (d, sizeof d, done);
+  human_size (t, sizeof t, p->total);
+  human_size (rate, sizeof rate, bps);
+  if (!final && bps > 0 && p->total > done) {
+    unsigned s = (p->total - done) / bps;
+    snprintf (eta, sizeof eta, " ETA %u:%02u:%02u", s / 3600, s / 60 % 60,
+              s % 60);
+  }
+  if (p->tty)
+    n = snprintf (line, sizeof line, "\r[%.*s%*s] %3d%% %s / %s %s/s%s\033[K%s",
+                  fill, "##############################", width - fill, "",
+                  pc, d, t, rate, eta, final ? "\n" : "");
+  else
+    n = snprintf (line, sizeof line, "nbdferry: %3d%% %s / %s %s/s%s\n",
+                  pc, d, t, rate, eta);
+  write_all (p->bar_fd, line, n < (int) sizeof line ? (size_t) n : sizeof line - 1);
+}
+
+static void
+emit_machine (struct progress *p, uint64_t done, bool final)
+{
+  char line[256];
+  int n, pc = final ? 100 : percent_of (p, done);
+
+  if (p->format == PROGRESS_PERCENT) {
+    /* virt-v2v parses these: monotonic, one line per change. */
+    if (pc <= p->last_percent)
+      return;
+    if (pc == 100 && !final)
+      pc = 99;                  /* 100/100 only once the copy has ended */
+    if (pc <= p->last_percent)
+      return;
+    p->last_percent = pc;
+    n = snprintf (line, sizeof line, "%d/100\n", pc);
+  }
+  else {
+    double secs = elapsed (p);
+    n = snprintf (line, sizeof line,
+                  "{\"bytes\":%" PRIu64 ",\"size\":%" PRIu64
+                  ",\"percent\":%d,\"elapsed\":%.3f,\"rate\":%.0f"
+                  ",\"phase\":\"%s\"}\n",
+                  done, p->total, pc, secs, secs > 0 ? done / secs : 0.0,
+                  final ? "done" : "copying");
+  }
+  write_all (p->machine_fd, line, n);
+}
+
+static void
+tick (struct progress *p, bool final)
+{
+  uint64_t done = atomic_load (&p->done);
+
+  if (p->bar_fd >= 0 && (p->tty || final || p->ticks % PLAIN_EVERY == 0))
+    draw_bar (p, done, final);
+  if (p->machine_fd >= 0)
+    emit_machine (p, done, final);
+  p->ticks++;
+}
+
+static void *
+run (void *arg)
+{
+  struct progress *p = arg;
+  struct timespec when;
+
+  pthread_mutex_lock (&p->lock);
+  clock_gettime (CLOCK_REALTIME, &when);
+  while (!p->stopping) {
+    when.tv_nsec += TICK_NS;
+    if (when.tv_nsec >= 1000000000) {
+      when.tv_sec++;
+      when.tv_nsec -= 1000000000;
+    }
+    pthread_cond_timedwait (&p->cond, &p->lock, &when);
+    if (!p->stopping)
+      tick (p, false);
+  }
+  pthread_mutex_unlock (&p->lock);
+  return NULL;
+}
+
+struct progress *
+progress_start (int bar_fd, int machine_fd, enum progress_format format,
+                uint64_t total)
+{
+  struct progress *p = calloc (1, sizeof *p);
+
+  if (p == NULL)
+    return NULL;
+  p->bar_fd = bar_fd;
+  p->machine_fd = machine_fd;
+  p->format = format;
+  p->tty = bar_fd >= 0 && isatty (bar_fd);
+  p->total = total;
+  p->last_percent = -1;
+  pthread_mutex_init (&p->lock, NULL);
+  pthread_cond_init (&p->cond, NULL);
+  clock_gettime (CLOCK_MONOTONIC, &p->start);
+  if (machine_fd >= 0)
+    emit_machine (p, 0, false);         /* 0/100 at once */
+  p->running = pthread_create (&p->tid, NULL, run, p) == 0;
+  return p;
+}
+
+void
+progress_update (struct progress *p, uint64_t done)
+{
+  atomic_store (&p->done, done);
+}
+
+void
+progress_finish (struct progress *p, uint64_t done, bool ok)
+{
+  if (p == NULL)
+    return;
+  pthread_mutex_lock (&p->lock);
+  p->stopping = true;
+  pthread_cond_signal (&p->cond);
+  pthread_mutex_unlock (&p->lock);
+  if (p->running)
+    pthread_join (p->tid, NULL);
+  atomic_store (&p->done, done);
+  if (ok) {
+    if (p->total == 0)
+      p->total = done;                  /* a stream: now we know */
+    tick (p, true);
+  }
+  else if (p->tty && p->bar_fd >= 0)
+    write_all (p->bar_fd, "\n", 1);
+  pthread_mutex_destroy (&p->lock);
+  pthread_cond_destroy (&p->cond);
+  free (p);
+}

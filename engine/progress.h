@@ -1,0 +1,32 @@
+/* nbdferry: progress reporting.
+ *
+ * A bar on stderr (-p): percent, bytes done / total, rate and ETA, redrawn
+ * several times a second from *completed* bytes; plain lines every few
+ * seconds when stderr is not a terminal.  A machine stream (--progress=FD):
+ * nbdcopy's "N/100" lines, or JSON lines with --progress-format=json.
+ */
+#ifndef NBDFERRY_PROGRESS_H
+#define NBDFERRY_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct progress;
+
+enum progress_format { PROGRESS_PERCENT, PROGRESS_JSON };
+
+/* bar_fd: the terminal bar's fd (2), or -1.  machine_fd: --progress=FD, or
+ * -1.  total: bytes expected (0 when unknown: a stream).
+ */
+extern struct progress *progress_start (int bar_fd, int machine_fd,
+                                        enum progress_format format,
+                                        uint64_t total);
+/* Completed bytes so far (monotonic); cheap, called from any thread. */
+extern void progress_update (struct progress *p, uint64_t done);
+/* Final line (100/100, phase "done") and stop the drawing thread. */
+extern void progress_finish (struct progress *p, uint64_t done, bool ok);
+
+/* "1.5 GiB" */
+extern void human_size (char *buf, size_t len, double bytes);
+
+#endif /* NBDFERRY_PROGRESS_H */
