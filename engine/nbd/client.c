@@ -19,17 +19,6 @@
 #include "nbd/proto.h"
 #include "nbd/sockact.h"
 
-int
-nbd_client_error (struct nbd_client *c)
-{
-  int err = nbd_get_errno ();
-  const char *msg = nbd_get_error ();
-
-  set_error ("%s: %s", c->b.name, msg ? msg : strerror (err ? err : EIO));
-  errno = err ? err : EIO;
-  return -1;
-}
-
 /* libnbd messages may span lines; ours are one line. */
 static void
 one_line (char *s)
@@ -37,6 +26,21 @@ one_line (char *s)
   for (; *s; ++s)
     if (*s == '\n' || *s == '\r')
       *s = ' ';
+}
+
+int
+nbd_client_error (struct nbd_client *c)
+{
+  int err = nbd_get_errno ();
+  const char *msg = nbd_get_error ();
+  char buf[512];
+
+  /* The caller names the backend and the offset. */
+  snprintf (buf, sizeof buf, "%s", msg ? msg : strerror (err ? err : EIO));
+  one_line (buf);
+  set_error ("%s", buf);
+  errno = err ? err : EIO;
+  return -1;
 }
 
 static void
