@@ -52,7 +52,7 @@ connect_error (struct nbd_client *c)
 
   if (msg)
     one_line (msg);
-  if (c->server && sockact_exited (c->server, why, sizeof why))
+  if (c->server && sockact_exited (c->server, 1000, why, sizeof why))
     set_error ("%s: the server %s (%s)", c->b.name, why,
                msg ? msg : "connection failed");
   else

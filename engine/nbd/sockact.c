@@ -323,11 +323,16 @@ sockact_name (const struct sockact *s)
 }
 
 bool
-sockact_exited (struct sockact *s, char *buf, size_t len)
+sockact_exited (struct sockact *s, int wait_ms, char *buf, size_t len)
 {
   LOCK_IN_SCOPE (&s->lock);
-  if (!reap (s, WNOHANG))
-    return false;
+  while (!reap (s, WNOHANG)) {
+    const struct timespec ts = { 0, 10 * 1000 * 1000 };
+    if (wait_ms <= 0)
+      return false;
+    nanosleep (&ts, NULL);
+    wait_ms -= 10;
+  }
   if (WIFEXITED (s->status))
     snprintf (buf, len, "exited with status %d", WEXITSTATUS (s->status));
   else if (WIFSIGNALED (s->status))

@@ -26,9 +26,12 @@ extern const char *sockact_path (const struct sockact *s);
 /* "[ cmd args ]", for messages. */
 extern const char *sockact_name (const struct sockact *s);
 
-/* If the server has exited, describe how ("exited with status 1", "was
- * killed by signal 9") into buf and return true.
+/* If the server has exited, or exits within wait_ms, describe how
+ * ("exited with status 1", "was killed by signal 9") into buf and return
+ * true.  (A server dying closes its socket a moment before it can be
+ * reaped, so a failed connection waits a little to tell why.)
  */
-extern bool sockact_exited (struct sockact *s, char *buf, size_t len);
+extern bool sockact_exited (struct sockact *s, int wait_ms,
+                            char *buf, size_t len);
 
 #endif /* NBDFERRY_NBD_SOCKACT_H */
