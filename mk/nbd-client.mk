@@ -30,7 +30,8 @@ NBD_CLIENT_TESTS = \
 	tests/test-nbd-error-dst.sh \
 	tests/test-nbd-open-errors.sh \
 	tests/test-nbd-cmd-errors.sh \
-	tests/test-nbd-tls-psk.sh
+	tests/test-nbd-tls-psk.sh \
+	tests/test-nbd-exitlast.sh
 TESTS += $(NBD_CLIENT_TESTS)
 EXTRA_DIST += $(NBD_CLIENT_TESTS) tests/init-state-server.py \
 	tests/nbd-functions.sh

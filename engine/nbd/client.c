@@ -274,15 +274,22 @@ static const struct backend_ops nbd_client_ops = {
   .aio_in_flight = nbd_client_aio_in_flight,
 };
 
-/* The init state, read before libnbd connects (nbd/probe.h): only on
- * plain connections, which the probe itself decides for URIs.
+/* The init state (nbd/probe.h), on plain connections only: the probe
+ * decides that for URIs.  It runs as a second connection while libnbd's is
+ * up, and only to servers that advertise multi-conn:
+ *  - a server that exits when its last client leaves (nbdkit's exitlast
+ *    filter) would be gone after a probe made before libnbd connects;
+ *  - a server taking one client at a time (qemu-nbd -e 1, no multi-conn)
+ *    would leave a second connection waiting until the probe times out.
  */
 static unsigned
-probe (const char *uri, struct sockact *server)
+probe (struct nbd_client *c)
 {
-  if (server)
-    return probe_init_state_unix (sockact_path (server), "");
-  return probe_init_state_uri (uri);
+  if (nbd_can_multi_conn (c->nbd) != 1)
+    return 0;
+  if (c->server)
+    return probe_init_state_unix (sockact_path (c->server), "");
+  return probe_init_state_uri (c->uri);
 }
 
 /* A sink must be writable and big enough. */
@@ -309,20 +316,18 @@ nbd_client_open (const char *uri, const struct endpoint_opts *opts)
 {
   struct sockact *server = NULL;
   struct nbd_client *c;
-  unsigned init;
 
   if (uri == NULL) {
     server = sockact_start (opts->command);
     if (server == NULL)
       return NULL;
   }
-  init = probe (uri, server);
   c = client_new (uri ? uri : sockact_name (server), uri, server,
                   opts->writable, opts->no_extents);
   sockact_unref (server);       /* c holds its own reference */
   if (c == NULL)
     return NULL;
-  c->init = init;
+  c->init = probe (c);
   if (backend_open_done (&c->b) == -1 ||
       (opts->writable && check_sink (c, opts) == -1)) {
     int err = errno;
