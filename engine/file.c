@@ -478,8 +478,8 @@ file_backend_open (int fd, const char *name, const struct file_params *p)
     set_error_errno ("%s", name);
     return NULL;
   }
+  atomic_init (&sh->refs, 1);   /* ours until the first handle has one */
   sh->fd = fd;
-  sh->refs = 1;                 /* ours until the handle takes one */
   sh->is_device = S_ISBLK (st.st_mode);
   sh->is_char = S_ISCHR (st.st_mode);
   sh->created = p->created;
@@ -500,11 +500,9 @@ file_backend_open (int fd, const char *name, const struct file_params *p)
   cfd = -1;                     /* sh owns it now */
 
   h = handle_new (sh, name);    /* takes a reference on sh */
-  if (h == NULL) {
-    shared_unref (sh);
+  shared_unref (sh);            /* drop ours: h holds sh, or nothing does */
+  if (h == NULL)
     return NULL;
-  }
-  shared_unref (sh);            /* h holds it */
   b = &h->b;
   if (backend_open_done (b) == -1)
     return NULL;

@@ -18,3 +18,27 @@ tests_test_file_SOURCES = tests/test-file.c
 tests_test_file_LDADD = libengine.a $(ALL_LIBS)
 tests_test_synthetic_SOURCES = tests/test-synthetic.c
 tests_test_synthetic_LDADD = libendpoints.a libengine.a $(ALL_LIBS)
+
+LOCAL_SH_TESTS = \
+	tests/test-file-dense.sh \
+	tests/test-file-sizes.sh \
+	tests/test-file-sparse.sh \
+	tests/test-file-big-sparse.sh \
+	tests/test-file-allocated.sh \
+	tests/test-file-existing.sh \
+	tests/test-file-direct.sh \
+	tests/test-stdin.sh \
+	tests/test-stdout.sh \
+	tests/test-null.sh \
+	tests/test-synthetic-pattern.sh \
+	tests/test-synthetic-sparse.sh \
+	tests/test-blockdev-old-data.sh \
+	tests/test-blockdev-small.sh \
+	tests/test-blockdev-source.sh \
+	tests/test-bad-missing-source.sh \
+	tests/test-bad-directory.sh \
+	tests/test-bad-same-file.sh \
+	tests/test-bad-size.sh \
+	tests/test-bad-enospc.sh
+TESTS += $(LOCAL_SH_TESTS)
+EXTRA_DIST += $(LOCAL_SH_TESTS)

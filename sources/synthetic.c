@@ -252,24 +252,26 @@ parse_options (const char *arg, char *opts, struct synthetic *s)
   for (opt = strtok_r (opts, ",", &saveptr); opt;
        opt = strtok_r (NULL, ",", &saveptr)) {
     unsigned long long v;
+    bool is_seed, is_percent;
 
     value = strchr (opt, '=');
     if (value == NULL)
       goto bad;
     *value++ = '\0';
+    is_seed = strcmp (opt, "seed") == 0 && s->kind != PATTERN &&
+      s->kind != ZERO;
+    is_percent = strcmp (opt, "percent") == 0 && s->kind == SPARSE_RANDOM;
+    if (!is_seed && !is_percent)
+      goto bad;
     errno = 0;
     v = strtoull (value, &end, 10);
-    if (errno || *end || end == value || *value == '-')
+    if (errno || *end || end == value || *value == '-' ||
+        (is_percent && v > 100))
       goto bad_value;
-    if (strcmp (opt, "seed") == 0 && s->kind != PATTERN && s->kind != ZERO)
+    if (is_seed)
       s->seed = v;
-    else if (strcmp (opt, "percent") == 0 && s->kind == SPARSE_RANDOM) {
-      if (v > 100)
-        goto bad_value;
-      s->percent = v;
-    }
     else
-      goto bad;
+      s->percent = v;
   }
   return 0;
 
