@@ -32,7 +32,8 @@ NBD_CLIENT_TESTS = \
 	tests/test-nbd-cmd-errors.sh \
 	tests/test-nbd-tls-psk.sh \
 	tests/test-nbd-exitlast.sh \
-	tests/test-nbd-flush.sh
+	tests/test-nbd-flush.sh \
+	tests/test-nbd-server-dies.sh
 TESTS += $(NBD_CLIENT_TESTS)
 EXTRA_DIST += $(NBD_CLIENT_TESTS) tests/init-state-server.py \
 	tests/nbd-functions.sh
