@@ -64,49 +64,6 @@ get_size (const char *opt, const char *s, uint64_t *out)
   return -1;
 }
 
-/* A writable regular file (or a missing one with --size) is served in
- * place.  The copy engine's file sink truncates its destination, which a
- * server must never do, so such targets are opened here with the shared
- * file backend; everything else goes through the endpoint table.
- * Returns 1 with *bp set (NULL on failure, message printed) or 0.
- * TODO: an in-place mode in sinks/file.c would let this go.
- */
-static int
-open_in_place (const char *path, int64_t create_size, struct backend **bp)
-{
-  struct file_params p = { .size = -1 };
-  struct stat st;
-  int fd, flags = O_RDWR | O_CLOEXEC | O_NOCTTY;
-
-  if (path == NULL || endpoint_is_uri (path))
-    return 0;
-  if (stat (path, &st) == 0) {
-    if (!S_ISREG (st.st_mode))
-      return 0;
-  }
-  else if (errno == ENOENT && create_size >= 0) {
-    flags |= O_CREAT | O_EXCL;
-    p.created = true;
-  }
-  else
-    return 0;
-
-  *bp = NULL;
-  fd = open (path, flags, 0644);
-  if (fd == -1 || fstat (fd, &st) == -1 ||
-      (st.st_size < create_size && ftruncate (fd, create_size) == -1)) {
-    fprintf (stderr, "nbdferry serve: %s: %m\n", path);
-    if (fd >= 0)
-      close (fd);
-    return 1;
-  }
-  clear_error ();
-  *bp = file_backend_open (fd, path, &p);
-  if (*bp == NULL)
-    fprintf (stderr, "nbdferry serve: %s\n", last_error (errno));
-  return 1;
-}
-
 /* Tighten the target's limits with --blocksize-*; same rules as any
  * backend (engine/blocksize.h), and never looser than the target.
  */
@@ -476,8 +433,8 @@ setup (struct serve_state *st, int argc, char *argv[], int *tcp_fd)
   }
   opts.writable = !a->read_only;
   opts.verbose = a->verbose;
-  if (a->read_only || !open_in_place (target, opts.create_size, &st->b))
-    st->b = endpoint_open (target, &opts);
+  opts.in_place = true;
+  st->b = endpoint_open (target, &opts);
   if (st->b == NULL)
     return 1;
 

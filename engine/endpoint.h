@@ -21,8 +21,12 @@ struct endpoint_opts {
    * be at least that big.
    */
   int64_t src_size;
-  /* serve --size: create the target, or grow a missing one, at this size
-   * (-1: not asked).
+  /* Serve the target as it is (nbdferry serve): a regular file is never
+   * truncated; a missing one is created only with create_size.
+   */
+  bool in_place;
+  /* serve --size: create a missing target at this size, or grow a smaller
+   * one to it (-1: not asked).
    */
   int64_t create_size;
   unsigned connections;   /* -C: NBD connections wanted (multi-conn only) */

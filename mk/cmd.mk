@@ -16,3 +16,8 @@ nbdferry.pod: man/nbdferry.pod.in nbdferry$(EXEEXT)
 nbdferry.1: nbdferry.pod
 	$(AM_V_GEN)pod2man --section=1 --center=nbdferry \
 	  --release=$(PACKAGE_VERSION) --name=NBDFERRY $< > $@
+man_MANS += nbdferry-serve.1
+CLEANFILES += nbdferry-serve.1
+nbdferry-serve.1: man/nbdferry-serve.pod
+	$(AM_V_GEN)pod2man --section=1 --center=nbdferry \
+	  --release=$(PACKAGE_VERSION) --name=NBDFERRY-SERVE $< > $@

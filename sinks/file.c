@@ -1,7 +1,7 @@
 /* nbdferry: a regular file or block device as a sink (nbdcopy's rules).
  *
  * An existing regular file is truncated to the source's size, a missing one
- * is created 0644; a block device is written in place (never replaced by a
+ * is created 0644 (served in place instead for nbdferry serve); a block device is written in place (never replaced by a
  * file) and must be at least as big as the source.  Pipes and terminals
  * named by path are written as streams.
  */
@@ -35,7 +35,8 @@ open_sink (const char *arg, const struct endpoint_opts *opts, bool *created)
   fd = open (arg, O_RDWR|fl);
   if (fd == -1 && errno == EACCES)
     fd = open (arg, O_WRONLY|fl);
-  if (fd == -1 && errno == ENOENT) {
+  if (fd == -1 && errno == ENOENT &&
+      (!opts->in_place || opts->create_size >= 0)) {
     fd = open (arg, O_RDWR|O_CREAT|O_EXCL|fl, 0644);
     *created = true;
   }
@@ -89,7 +90,15 @@ file_sink_open (const char *arg, const struct endpoint_opts *opts)
     return NULL;
   }
 
-  if (S_ISREG (st.st_mode)) {
+  if (S_ISREG (st.st_mode) && opts->in_place) {
+    if (st.st_size < opts->create_size &&
+        ftruncate (fd, opts->create_size) == -1) {
+      set_error_errno ("%s: cannot grow to %" PRIi64 " bytes", arg,
+                       opts->create_size);
+      return NULL;
+    }
+  }
+  else if (S_ISREG (st.st_mode)) {
     /* Truncating to 0 first drops stale data: the file reads as zero. */
     if (ftruncate (fd, 0) == -1 ||
         ftruncate (fd, opts->src_size >= 0 ? opts->src_size : 0) == -1) {
