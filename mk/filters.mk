@@ -1,0 +1,8 @@
+# filters: backends that wrap another backend (engine/filters/).
+libengine_a_SOURCES += \
+	engine/filters/rmw.c engine/filters/rmw.h
+
+check_PROGRAMS += tests/test-filters
+TESTS += tests/test-filters
+tests_test_filters_SOURCES = tests/test-filters.c tests/unit.h
+tests_test_filters_LDADD = libengine.a $(ALL_LIBS)
