@@ -4,5 +4,10 @@ libengine_a_SOURCES += \
 
 check_PROGRAMS += tests/test-filters
 TESTS += tests/test-filters
-tests_test_filters_SOURCES = tests/test-filters.c tests/unit.h
+tests_test_filters_SOURCES = tests/test-filters.c tests/mem.h tests/unit.h
 tests_test_filters_LDADD = libengine.a $(ALL_LIBS)
+
+check_PROGRAMS += tests/test-copy-align
+TESTS += tests/test-copy-align
+tests_test_copy_align_SOURCES = tests/test-copy-align.c tests/mem.h tests/unit.h
+tests_test_copy_align_LDADD = libengine.a $(ALL_LIBS)
