@@ -25,6 +25,14 @@ struct driver {
 
 static const struct driver drivers[] = {
   /* Registration lines go here, most specific first. */
+  { .what = "null:", .matches = null_matches, .open_sink = null_sink_open },
+  { .what = "-", .matches = stdio_matches,
+    .open_source = stdin_source_open, .open_sink = stdout_sink_open },
+  { .what = "synthetic image", .matches = synthetic_matches,
+    .open_source = synthetic_source_open },
+
+  { .what = "file", .open_source = file_source_open,
+    .open_sink = file_sink_open },
   { NULL }
 };
 

@@ -91,12 +91,14 @@ list_options (bool longs, bool pod)
               o->argDescrip ? o->argDescrip : "",
               o->argDescrip ? (o->argInfo & POPT_ARGFLAG_OPTIONAL ? ">]"
                                : ">") : "");
+      /* A short option's optional argument must be attached (-p3). */
+      bool arg = o->argDescrip != NULL;
+      bool optional = o->argInfo & POPT_ARGFLAG_OPTIONAL;
       if (o->shortName)
-        printf ("\n\n=item B<-%c>%s%s", o->shortName,
-                o->argDescrip ? " I<" : "",
-                o->argDescrip ? o->argDescrip : "");
-      printf ("%s\n\n%s.\n\n", o->shortName && o->argDescrip ? ">" : "",
-              o->descrip);
+        printf ("\n\n=item B<-%c>%s%s%s", o->shortName,
+                arg ? (optional ? "[I<" : " I<") : "",
+                arg ? o->argDescrip : "", arg ? (optional ? ">]" : ">") : "");
+      printf ("\n\n%s.\n\n", o->descrip);
     }
     else if (longs)
       printf ("--%s\n", o->longName);
@@ -208,7 +210,12 @@ lift_commands (int *argc, char **argv, char **cmds[2])
   int i, j, out = 1, n = 0;
 
   for (i = 1; i < *argc; ++i) {
-    if (strcmp (argv[i], "[") != 0) {
+    /* As with getopt, -p takes an FD only when attached (-p3, --progress=3):
+     * popt would take the next word, so make the bare form explicit.
+     */
+    if (strcmp (argv[i], "-p") == 0 || strcmp (argv[i], "--progress") == 0)
+      argv[i] = (char *) "--progress=";
+    if (strcmp (argv[i], "--") == 0 || strcmp (argv[i], "[") != 0) {
       argv[out++] = argv[i];
       continue;
     }
@@ -250,8 +257,13 @@ positional (poptContext ctx, char **cmds[2], struct cmdline *cl)
       groups[i] = cmds[words[i][1] - '0'];
       words[i] = NULL;
     }
-  cl->src = words[0];
-  cl->dst = words[1];
+  /* popt owns its argument copies: keep our own. */
+  cl->src = words[0] ? strdup (words[0]) : NULL;
+  cl->dst = words[1] ? strdup (words[1]) : NULL;
+  if ((words[0] && !cl->src) || (words[1] && !cl->dst)) {
+    perror ("nbdferry: strdup");
+    return -1;
+  }
   cl->src_cmd = groups[0];
   cl->dst_cmd = groups[1];
   return 0;

@@ -23,3 +23,10 @@ tests_test_extents_LDADD = libengine.a $(ALL_LIBS)
 tests_test_zero_SOURCES = tests/test-zero.c tests/unit.h
 tests_test_zero_LDADD = libengine.a $(ALL_LIBS)
 EXTRA_DIST += tests/run-unit
+
+ENGINE_SH_TESTS = \
+	tests/test-progress-bar.sh \
+	tests/test-progress-fd.sh \
+	tests/test-progress-json.sh
+TESTS += $(ENGINE_SH_TESTS)
+EXTRA_DIST += $(ENGINE_SH_TESTS)

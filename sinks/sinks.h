@@ -8,4 +8,15 @@
 #include "backend.h"
 #include "endpoint.h"
 
+/* local: files and devices, `-`, pipes, null: */
+extern struct backend *file_sink_open (const char *arg,
+                                       const struct endpoint_opts *opts);
+extern struct backend *stdout_sink_open (const char *arg,
+                                         const struct endpoint_opts *opts);
+/* A stream written once in order; takes fd over (closed on failure). */
+extern struct backend *stream_sink_open (int fd, const char *name);
+extern bool null_matches (const char *arg);
+extern struct backend *null_sink_open (const char *arg,
+                                       const struct endpoint_opts *opts);
+
 #endif /* NBDFERRY_SINKS_H */

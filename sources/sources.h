@@ -8,4 +8,16 @@
 #include "backend.h"
 #include "endpoint.h"
 
+/* local: files and devices, `-`, pipes, synthetic images */
+extern struct backend *file_source_open (const char *arg,
+                                         const struct endpoint_opts *opts);
+extern bool stdio_matches (const char *arg);    /* "-" (source or sink) */
+extern struct backend *stdin_source_open (const char *arg,
+                                          const struct endpoint_opts *opts);
+/* A stream read once in order; takes fd over (closed on failure). */
+extern struct backend *stream_source_open (int fd, const char *name);
+extern bool synthetic_matches (const char *arg);
+extern struct backend *synthetic_source_open (const char *arg,
+                                              const struct endpoint_opts *opts);
+
 #endif /* NBDFERRY_SOURCES_H */

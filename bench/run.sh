@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Benchmark nbdferry against nbdcopy, qemu-img convert and cp on the same
+# inputs in one run.  Tools alternate run by run; medians, ratios and peak
+# RSS are printed.  Not a test: timings are for humans.
+#
+#   bench/run.sh [-n REPS] [WORKLOAD...]
+#
+# Workloads: dense sparse existing loop null nbd-dense nbd-sparse nbd-null
+# (default: all local ones).  Inputs are kept in $BENCH_DIR
+# (default /var/tmp/nbdferry-bench) so later runs skip making them.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+ferry=${NBDFERRY:-$here/nbdferry}
+dir=${BENCH_DIR:-/var/tmp/nbdferry-bench}
+reps=3
+if [ "${1:-}" = "-n" ]; then reps=$2; shift 2; fi
+workloads=("$@")
+[ ${#workloads[@]} -gt 0 ] || workloads=(dense sparse existing loop null)
+mkdir -p "$dir"
+cd "$dir"
+
+# --- inputs -----------------------------------------------------------------
+make_inputs () {
+  [ -f dense.img ] || "$ferry" random:4G dense.img
+  [ -f sparse.img ] || "$ferry" sparse-random:16G,percent=10 sparse.img
+}
+
+warm () { cat "$@" > /dev/null; }
+
+# --- one timed run: prints "seconds maxrss_kib" -----------------------------
+timed () {
+  /usr/bin/time -f "%e %M" -o "$dir/time.out" "$@" >/dev/null 2>"$dir/err.out" ||
+    { echo "FAILED: $*" >&2; cat "$dir/err.out" >&2; echo "nan 0"; return; }
+  cat "$dir/time.out"
+}
+
+median () { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# run WORKLOAD: TOOL:command pairs in $cmds (an associative array), a
+# $prep command run before each timed run (e.g. restore the destination).
+declare -A cmds
+run () {
+  local name=$1 tool r t m
+  declare -A times rss
+  for tool in "${!cmds[@]}"; do times[$tool]=""; rss[$tool]=0; done
+  for ((r = 0; r < reps; r++)); do
+    for tool in $(printf '%s\n' "${!cmds[@]}" | sort | { [ $((r % 2)) = 0 ] && cat || tac; }); do
+      eval "${prep:-true}"
+      read -r t m < <(timed bash -c "${cmds[$tool]}")
+      times[$tool]+="$t "
+      [ "$m" -gt "${rss[$tool]}" ] && rss[$tool]=$m
+    done
+  done
+  local base
+  base=$(echo ${times[nbdferry]} | tr ' ' '\n' | median)
+  printf '%-10s' "$name"
+  for tool in nbdferry nbdcopy qemu-img cp; do
+    [ -n "${cmds[$tool]:-}" ] || continue
+    t=$(echo ${times[$tool]} | tr ' ' '\n' | median)
+    printf '  %s %6.2fs %5dMiB' "$tool" "$t" $((rss[$tool] / 1024))
+    [ "$tool" != nbdferry ] &&
+      printf ' (x%.2f)' "$(echo "$t / $base" | bc -l)"
+  done
+  echo
+}
+
+# --- workloads ----------------------------------------------------------------
+copy_cmds () {                  # copy_cmds SRC DST [with_cp]
+  cmds=(
+    [nbdferry]="$ferry $1 $2"
+    [nbdcopy]="nbdcopy $1 $2"
+    [qemu-img]="qemu-img convert -W -m 16 -f raw -O raw $1 $2"
+  )
+  [ "${3:-}" = cp ] && cmds[cp]="cp --sparse=always $1 $2"
+  return 0
+}
+
+w_dense () {
+  warm dense.img; copy_cmds dense.img out.img cp; prep="rm -f out.img"
+  run "dense 4G"
+}
+w_sparse () {
+  warm sparse.img; copy_cmds sparse.img out.img cp; prep="rm -f out.img"
+  run "sparse 16G"
+}
+w_existing () {
+  # Into an existing fully allocated file: every tool replaces its content.
+  warm sparse.img; copy_cmds sparse.img out.img cp
+  prep="rm -f out.img; fallocate -l 16G out.img"
+  run "existing"
+}
+w_loop () {
+  local dev
+  [ -f loop.img ] || truncate -s 16G loop.img
+  fallocate -l 16G loop.img
+  dev=$(losetup -f --show loop.img)
+  trap "losetup -d $dev" RETURN
+  warm sparse.img
+  cmds=(
+    [nbdferry]="$ferry sparse.img $dev"
+    [nbdcopy]="nbdcopy sparse.img $dev"
+    [qemu-img]="qemu-img convert -n -W -m 16 -f raw -O raw sparse.img $dev"
+  )
+  # Old data back in the device before each run (cheap: unwritten extents
+  # in the backing file are still blocks the tools must zero).
+  prep="fallocate -l 16G loop.img"
+  run "loop dev"
+}
+w_null () {
+  warm dense.img
+  cmds=( [nbdferry]="$ferry dense.img null:" [nbdcopy]="nbdcopy dense.img null:" )
+  prep=""
+  run "file>null"
+}
+nbdkit_file () { echo "[ nbdkit -r file $dir/$1 ]"; }
+w_nbd-dense () {
+  warm dense.img
+  cmds=(
+    [nbdferry]="$ferry -- $(nbdkit_file dense.img) [ nbdkit memory 4G ]"
+    [nbdcopy]="nbdcopy -- $(nbdkit_file dense.img) [ nbdkit memory 4G ]"
+  )
+  prep=""
+  run "nbd>nbd"
+}
+w_nbd-file () {
+  warm dense.img
+  cmds=(
+    [nbdferry]="$ferry -- dense.img [ nbdkit memory 4G ]"
+    [nbdcopy]="nbdcopy -- dense.img [ nbdkit memory 4G ]"
+  )
+  prep=""
+  run "file>nbd"
+}
+w_nbd-null () {
+  warm dense.img
+  cmds=(
+    [nbdferry]="$ferry -- $(nbdkit_file dense.img) null:"
+    [nbdcopy]="nbdcopy -- $(nbdkit_file dense.img) null:"
+  )
+  prep=""
+  run "nbd>null"
+}
+w_nbd-sparse () {
+  cmds=(
+    [nbdferry]="$ferry -- [ nbdkit sparse-random 64G percent=1 ] null:"
+    [nbdcopy]="nbdcopy -- [ nbdkit sparse-random 64G percent=1 ] null:"
+  )
+  prep=""
+  run "nbd 64G 1%"
+}
+
+make_inputs
+echo "nbdferry $("$ferry" --version | cut -d' ' -f2), $(nbdcopy --version | head -1)," \
+     "$(qemu-img --version | head -1); $reps runs each, medians;" \
+     "(xN) = that tool's time / nbdferry's"
+for w in "${workloads[@]}"; do
+  "w_$w"
+  rm -f out.img
+done

@@ -1,0 +1,14 @@
+#!/bin/bash
+# Set up, build, and copy a synthetic sparse 8 GiB image to a file with the
+# progress bar, then verify the copy byte for byte and show its holes.
+set -e
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+dir=$(mktemp -d "${TMPDIR:-/var/tmp}/nbdferry-demo.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+echo "== nbdferry -p sparse-random:8G $dir/disk.img"
+./nbdferry -p sparse-random:8G "$dir/disk.img"
+echo "== verify: nbdferry sparse-random:8G - | cmp - $dir/disk.img"
+./nbdferry sparse-random:8G - | cmp - "$dir/disk.img"
+echo "identical; apparent size $(stat -c %s "$dir/disk.img") bytes," \
+     "allocated $(du -h "$dir/disk.img" | cut -f1)"

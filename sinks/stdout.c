@@ -1,0 +1,175 @@
+/* nbdferry: `-` as a sink, and streams (pipes) as sinks.
+ *
+ * Written once and in order (the engine guarantees it); a gap the engine
+ * skips, a zero or a trim request are written as zero bytes, since a
+ * stream cannot seek over them.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "sinks.h"
+
+struct stream_sink {
+  struct backend b;
+  int fd;
+  uint64_t pos;                 /* bytes written so far */
+};
+
+static void
+stream_close (struct backend *b)
+{
+  close (((struct stream_sink *) b)->fd);
+}
+
+static int64_t
+stream_get_size (struct backend *b)
+{
+  errno = ESPIPE;
+  return -1;
+}
+
+static int
+yes (struct backend *b)
+{
+  return 1;
+}
+
+static int
+write_all (struct stream_sink *s, const void *buf, uint64_t count)
+{
+  while (count > 0) {
+    ssize_t r = write (s->fd, buf, count);
+    if (r == -1) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    buf = (const char *) buf + r;
+    count -= r;
+    s->pos += r;
+  }
+  return 0;
+}
+
+static int
+write_zeroes_to (struct stream_sink *s, uint64_t end)
+{
+  static const char zeroes[64 * 1024];
+
+  while (s->pos < end) {
+    uint64_t n = end - s->pos < sizeof zeroes ? end - s->pos : sizeof zeroes;
+    if (write_all (s, zeroes, n) == -1)
+      return -1;
+  }
+  return 0;
+}
+
+/* Reach offset: fill a gap with zeroes, refuse to go back. */
+static int
+seek_to (struct stream_sink *s, uint64_t offset)
+{
+  if (offset < s->pos) {
+    errno = ESPIPE;
+    set_error ("%s: write at offset %" PRIu64 " out of order (already at %"
+               PRIu64 ")", s->b.name, offset, s->pos);
+    return -1;
+  }
+  return write_zeroes_to (s, offset);
+}
+
+static int
+stream_pwrite (struct backend *b, const void *buf, uint64_t count,
+               uint64_t offset, uint32_t flags)
+{
+  struct stream_sink *s = (struct stream_sink *) b;
+
+  if (seek_to (s, offset) == -1)
+    return -1;
+  return write_all (s, buf, count);
+}
+
+static int
+stream_zero (struct backend *b, uint64_t count, uint64_t offset,
+             uint32_t flags)
+{
+  struct stream_sink *s = (struct stream_sink *) b;
+
+  if (flags & F_FAST_ZERO) {
+    errno = ENOTSUP;
+    return -1;
+  }
+  if (seek_to (s, offset) == -1)
+    return -1;
+  return write_zeroes_to (s, offset + count);
+}
+
+static int
+stream_flush (struct backend *b, uint32_t flags)
+{
+  struct stream_sink *s = (struct stream_sink *) b;
+
+  /* Pipes and terminals cannot be synced: nothing to do there. */
+  if (fdatasync (s->fd) == -1 && errno != EINVAL && errno != EROFS &&
+      errno != ENOTSUP)
+    return -1;
+  return 0;
+}
+
+/* The source's size is known at last: write the zeroes it ends with. */
+static int
+stream_extend (struct backend *b, uint64_t size)
+{
+  return write_zeroes_to ((struct stream_sink *) b, size);
+}
+
+static const struct backend_ops stream_sink_ops = {
+  .name = "stream",
+  .close = stream_close,
+  .get_size = stream_get_size,
+  .is_stream = yes,
+  .can_write = yes,
+  .can_zero = yes,
+  .can_flush = yes,
+  .pwrite = stream_pwrite,
+  .zero = stream_zero,
+  .flush = stream_flush,
+  .extend = stream_extend,
+};
+
+struct backend *
+stream_sink_open (int fd, const char *name)
+{
+  struct stream_sink *s = calloc (1, sizeof *s);
+
+  if (s == NULL || backend_init (&s->b, &stream_sink_ops, name, NULL) == -1) {
+    set_error_errno ("%s", name);
+    free (s);
+    close (fd);
+    return NULL;
+  }
+  s->fd = fd;
+  if (backend_open_done (&s->b) == -1) {
+    backend_close (&s->b);
+    return NULL;
+  }
+  return &s->b;
+}
+
+struct backend *
+stdout_sink_open (const char *arg, const struct endpoint_opts *opts)
+{
+  /* Our own descriptor: closing the backend leaves fd 1 alone. */
+  int fd = fcntl (STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+
+  if (fd == -1) {
+    set_error_errno ("standard output");
+    return NULL;
+  }
+  return stream_sink_open (fd, "standard output");
+}

@@ -1,0 +1,134 @@
+/* nbdferry: `-` as a source, and streams (pipes) as sources.
+ *
+ * Standard input that is a regular file or a block device is read through
+ * the file backend, so it keeps its holes and can be read by many threads.
+ * Anything else is a stream: read once, in order, by one reader, with a
+ * size known only at its end.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "file.h"
+#include "sources.h"
+
+struct stream_source {
+  struct backend b;
+  int fd;
+  uint64_t pos;                 /* the offset the next read must ask for */
+};
+
+bool
+stdio_matches (const char *arg)
+{
+  return arg && strcmp (arg, "-") == 0;
+}
+
+static void
+stream_close (struct backend *b)
+{
+  close (((struct stream_source *) b)->fd);
+}
+
+static int64_t
+stream_get_size (struct backend *b)
+{
+  errno = ESPIPE;
+  return -1;
+}
+
+static int
+yes (struct backend *b)
+{
+  return 1;
+}
+
+/* Returns the bytes read: fewer than count only at the end of the stream. */
+static int
+stream_pread (struct backend *b, void *buf, uint64_t count, uint64_t offset,
+              uint32_t flags)
+{
+  struct stream_source *s = (struct stream_source *) b;
+  uint64_t done = 0;
+
+  if (offset != s->pos) {
+    errno = ESPIPE;
+    set_error ("%s: read at offset %" PRIu64 " out of order (expected %"
+               PRIu64 ")", b->name, offset, s->pos);
+    return -1;
+  }
+  if (count > INT_MAX) {
+    errno = EINVAL;
+    return -1;
+  }
+  while (done < count) {
+    ssize_t r = read (s->fd, (char *) buf + done, count - done);
+    if (r == -1) {
+      if (errno == EINTR)
+        continue;
+      return -1;
+    }
+    if (r == 0)
+      break;
+    done += r;
+  }
+  s->pos += done;
+  return done;
+}
+
+static const struct backend_ops stream_source_ops = {
+  .name = "stream",
+  .close = stream_close,
+  .get_size = stream_get_size,
+  .is_stream = yes,
+  .pread = stream_pread,
+};
+
+struct backend *
+stream_source_open (int fd, const char *name)
+{
+  struct stream_source *s = calloc (1, sizeof *s);
+
+  if (s == NULL || backend_init (&s->b, &stream_source_ops, name, NULL) == -1) {
+    set_error_errno ("%s", name);
+    free (s);
+    close (fd);
+    return NULL;
+  }
+  s->fd = fd;
+  if (backend_open_done (&s->b) == -1) {
+    backend_close (&s->b);
+    return NULL;
+  }
+  return &s->b;
+}
+
+struct backend *
+stdin_source_open (const char *arg, const struct endpoint_opts *opts)
+{
+  struct file_params p = {
+    .allocated = true, .size = -1, .requests = opts->requests,
+  };
+  struct stat st;
+  int fd;
+
+  /* Our own descriptor: closing the backend leaves fd 0 alone. */
+  fd = fcntl (STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (fd == -1 || fstat (fd, &st) == -1) {
+    set_error_errno ("standard input");
+    if (fd >= 0)
+      close (fd);
+    return NULL;
+  }
+  if (S_ISREG (st.st_mode) || S_ISBLK (st.st_mode))
+    return file_backend_open (fd, "standard input", &p);
+  return stream_source_open (fd, "standard input");
+}

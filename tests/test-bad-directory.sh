@@ -1,0 +1,11 @@
+#!/bin/bash
+# A directory as the source or the destination is refused, nothing lost.
+source "$abs_srcdir/tests/functions.sh"
+
+mkdir "$tmp/dir"
+echo keep > "$tmp/dir/file"
+echo data > "$tmp/in"
+expect_error "$tmp/dir: is a directory" $NBDFERRY "$tmp/dir" "$tmp/out"
+[ ! -e "$tmp/out" ] || fail "a destination was created"
+expect_error "$tmp/dir: is a directory" $NBDFERRY "$tmp/in" "$tmp/dir"
+[ "$(cat "$tmp/dir/file")" = keep ] || fail "the directory was changed"

@@ -1,0 +1,20 @@
+#!/bin/bash
+# A full file system: the write error is reported in one line with the
+# offset, exit 1.
+source "$abs_srcdir/tests/functions.sh"
+requires_root
+
+mkdir "$tmp/mnt"
+mount -t tmpfs -o size=1M tmpfs "$tmp/mnt" || {
+  echo "$0: test skipped because mounting a tmpfs failed"; exit 77; }
+cleanup_fn umount "$tmp/mnt"
+
+head -c 4M /dev/urandom > "$tmp/in"
+for t in 1 4; do
+  rm -f "$tmp/mnt/out"
+  expect_error "$tmp/mnt/out: write failed at offset [0-9]*.*No space left on device" \
+    $NBDFERRY -T $t "$tmp/in" "$tmp/mnt/out"
+done
+rm -f "$tmp/mnt/out"
+expect_error "offset [0-9]*.*No space left on device" \
+  $NBDFERRY - "$tmp/mnt/out" < <(cat "$tmp/in")

@@ -1,0 +1,11 @@
+#!/bin/bash
+# A missing source: one line naming it, exit 1, no destination created.
+source "$abs_srcdir/tests/functions.sh"
+
+expect_error "$tmp/missing: No such file or directory" \
+  $NBDFERRY "$tmp/missing" "$tmp/out"
+[ ! -e "$tmp/out" ] || fail "a destination was created"
+# A missing directory on the destination side.
+echo data > "$tmp/in"
+expect_error "$tmp/nodir/out: No such file or directory" \
+  $NBDFERRY "$tmp/in" "$tmp/nodir/out"

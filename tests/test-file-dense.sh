@@ -1,0 +1,9 @@
+#!/bin/bash
+# A dense file copies byte for byte with one and with many threads.
+source "$abs_srcdir/tests/functions.sh"
+
+head -c $((3 * 1024 * 1024 + 1)) /dev/urandom > "$tmp/in"
+for t in 1 8; do
+  $NBDFERRY -T $t "$tmp/in" "$tmp/out.$t"
+  cmp "$tmp/in" "$tmp/out.$t" || fail "-T $t: output differs"
+done

@@ -1,0 +1,11 @@
+#!/bin/bash
+# null: takes anything and writes nothing.
+source "$abs_srcdir/tests/functions.sh"
+
+head -c 1M /dev/urandom > "$tmp/in"
+$NBDFERRY "$tmp/in" null:
+$NBDFERRY -T 4 sparse-random:1G null:
+cat "$tmp/in" | $NBDFERRY - null:
+[ ! -e null: ] || fail "null: created a file"
+expect_error "null:.*cannot be used as a source" $NBDFERRY null: "$tmp/out"
+[ ! -e "$tmp/out" ] || fail "destination created"

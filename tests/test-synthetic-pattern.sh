@@ -1,0 +1,11 @@
+#!/bin/bash
+# pattern:SIZE gives the same bytes as nbdkit's pattern plugin.
+source "$abs_srcdir/tests/functions.sh"
+requires nbdkit pattern --version
+requires nbdcopy --version
+
+for size in 4097 3M; do
+  $NBDFERRY pattern:$size "$tmp/ours"
+  nbdkit -U - pattern $size --run "nbdcopy \"\$uri\" $tmp/theirs"
+  cmp "$tmp/ours" "$tmp/theirs" || fail "pattern:$size differs from nbdkit"
+done
