@@ -11,3 +11,7 @@ check_PROGRAMS += tests/test-copy-align
 TESTS += tests/test-copy-align
 tests_test_copy_align_SOURCES = tests/test-copy-align.c tests/mem.h tests/unit.h
 tests_test_copy_align_LDADD = libengine.a $(ALL_LIBS)
+
+# End-to-end: block-size limits (issue 4).
+TESTS += tests/test-blocksize-device.sh
+EXTRA_DIST += tests/test-blocksize-device.sh

@@ -28,6 +28,19 @@ struct rmw {
 
 static const struct backend_ops rmw_ops;
 
+/* Bounce blocks are page-aligned so an O_DIRECT sink need not bounce them
+ * again.
+ */
+static void *
+block_alloc (uint64_t min)
+{
+  void *p;
+
+  if ((errno = posix_memalign (&p, 4096, min)) != 0)
+    return NULL;
+  return p;
+}
+
 static struct rmw_shared *
 shared_new (uint64_t min)
 {
@@ -36,7 +49,7 @@ shared_new (uint64_t min)
 
   if (sh == NULL)
     return NULL;
-  sh->bounce = malloc (min);
+  sh->bounce = block_alloc (min);
   if (sh->bounce == NULL) {
     free (sh);
     return NULL;
@@ -245,7 +258,7 @@ read_partial (struct rmw *r, char *buf, uint64_t count, uint64_t offset,
               uint32_t flags)
 {
   uint64_t blk = round_down (offset, r->min);
-  CLEANUP_FREE char *bounce = malloc (r->min);
+  CLEANUP_FREE char *bounce = block_alloc (r->min);
 
   if (bounce == NULL)
     return -1;
