@@ -13,5 +13,12 @@ tests_test_copy_align_SOURCES = tests/test-copy-align.c tests/mem.h tests/unit.h
 tests_test_copy_align_LDADD = libengine.a $(ALL_LIBS)
 
 # End-to-end: block-size limits (issue 4).
-TESTS += tests/test-blocksize-device.sh
-EXTRA_DIST += tests/test-blocksize-device.sh
+BLOCKSIZE_TESTS = \
+	tests/test-blocksize-device.sh \
+	tests/test-blocksize-dst-short.sh \
+	tests/test-blocksize-islands.sh \
+	tests/test-blocksize-src-max.sh \
+	tests/test-blocksize-threads.sh \
+	tests/test-blocksize-tiny.sh
+TESTS += $(BLOCKSIZE_TESTS)
+EXTRA_DIST += $(BLOCKSIZE_TESTS) tests/blocksize-functions.sh
