@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -157,7 +158,11 @@ main (int argc, char *argv[])
   /* A closed pipe is an error we report, not a signal that kills us. */
   signal (SIGPIPE, SIG_IGN);
   r = parse_cmdline (argc, argv, &cl);
-  if (r != 0)
-    return r == 1 ? 0 : 1;
-  return copy_main (&cl);
+  if (r == 0)
+    r = copy_main (&cl);
+  else
+    r = r == 1 ? 0 : 1;
+  free ((char *) cl.src);
+  free ((char *) cl.dst);
+  return r;
 }

@@ -23,8 +23,8 @@ static const struct poptOption table[] = {
     "Open N connections to each NBD server that allows multi-conn "
     "(default 4); one worker thread per connection", "N" },
   { "threads", 'T', POPT_ARG_STRING, NULL, OPT_THREADS,
-    "Use N worker threads (default: one per CPU; capped by --connections "
-    "when a side is NBD)", "N" },
+    "Use N worker threads (default: one per CPU for local endpoints, one "
+    "per connection when a side is NBD)", "N" },
   { "requests", 'R', POPT_ARG_STRING, NULL, OPT_REQUESTS,
     "Keep up to N requests in flight per worker (default 64)", "N" },
   { "request-size", '\0', POPT_ARG_STRING, NULL, OPT_REQUEST_SIZE,

@@ -49,22 +49,22 @@ static unsigned
 count_workers (struct copy *cp)
 {
   const struct copy_opts *o = cp->opts;
-  unsigned n = o->threads;
+  bool nbd = cp->src->has_aio || cp->dst->has_aio;
   uint64_t units = (cp->size + COPY_UNIT - 1) / COPY_UNIT;
+  unsigned n = o->threads;
 
   if (n == 0) {
+    /* Local I/O is bound by CPUs; an async side by its connections. */
     long cpus = sysconf (_SC_NPROCESSORS_ONLN);
-    n = cpus > 0 ? cpus : 1;
+    n = nbd && o->connections ? o->connections : cpus > 0 ? cpus : 1;
   }
-  if (o->synchronous)
-    n = 1;
-  /* An async side runs one connection per worker: as many as allowed. */
-  if ((cp->src->has_aio && !cp->src->can_multi_conn) ||
+  if (nbd && o->connections && n > o->connections)
+    n = o->connections;
+  /* Each worker has its own connection: one only without multi-conn. */
+  if (o->synchronous ||
+      (cp->src->has_aio && !cp->src->can_multi_conn) ||
       (cp->dst->has_aio && !cp->dst->can_multi_conn))
     n = 1;
-  if ((cp->src->has_aio || cp->dst->has_aio) && o->connections &&
-      n > o->connections)
-    n = o->connections;
   if (n > units)
     n = units ? units : 1;
   return n;

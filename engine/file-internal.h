@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <libaio.h>
+#include <pthread.h>
 
 #include "backend.h"
 
@@ -38,6 +39,12 @@ struct file_be {
   int efd;                      /* eventfd signalled on completions */
   unsigned nr;                  /* io context capacity */
   unsigned in_flight;
+  /* Buffered writes: the range whose writeback this handle started last
+   * (engine/file-cache.c).  The lock matters only to the server, which
+   * shares one handle between threads.
+   */
+  pthread_mutex_t wb_lock;
+  uint64_t wb_off, wb_len;
 };
 
 static inline struct file_shared *
@@ -53,6 +60,14 @@ extern int file_pread_full (struct file_shared *sh, void *buf,
                             uint64_t count, uint64_t offset);
 extern int file_pwrite_full (struct file_shared *sh, const void *buf,
                              uint64_t count, uint64_t offset);
+
+/* engine/file-cache.c: after a buffered write, start its writeback and
+ * drop the previous range from the page cache once it is on disk, so a copy
+ * recycles a few hot pages instead of filling memory with dirty ones.
+ */
+extern void file_writeback (struct file_be *h, uint64_t offset,
+                            uint64_t count);
+extern void file_writeback_finish (struct file_be *h);
 
 /* engine/file-zero.c */
 extern int file_zero (struct backend *b, uint64_t count, uint64_t offset,

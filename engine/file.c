@@ -115,6 +115,8 @@ file_pwrite (struct backend *b, const void *buf, uint64_t count,
     return -1;
   if ((flags & F_FUA) && fdatasync (sh->fd) == -1)
     return -1;
+  if (!sh->direct)
+    file_writeback ((struct file_be *) b, offset, count);
   return 0;
 }
 
@@ -339,6 +341,9 @@ file_close (struct backend *b)
 
   if (h->sh->direct)
     file_aio_close (h);
+  else
+    file_writeback_finish (h);
+  pthread_mutex_destroy (&h->wb_lock);
   shared_unref (h->sh);
 }
 
@@ -353,6 +358,7 @@ handle_new (struct file_shared *sh, const char *name)
   if (h == NULL)
     return NULL;
   h->efd = -1;
+  pthread_mutex_init (&h->wb_lock, NULL);
   if (backend_init (&h->b, sh->direct ? &file_direct_ops : &file_ops,
                     name, NULL) == -1) {
     free (h);
@@ -368,7 +374,9 @@ handle_new (struct file_shared *sh, const char *name)
   return h;
 }
 
-/* O_DIRECT handles: each worker gets its own io context. */
+/* Each worker gets its own handle: its own io context under O_DIRECT, its
+ * own writeback window otherwise.
+ */
 static struct backend *
 file_dup (struct backend *b)
 {
@@ -401,6 +409,7 @@ file_dup (struct backend *b)
 static const struct backend_ops file_ops = {
   .name = "file",
   COMMON_OPS,
+  .dup = file_dup,
 };
 
 static const struct backend_ops file_direct_ops = {
