@@ -182,6 +182,11 @@ copy_body (struct copy *cp)
     copy_fail (cp, dst, "flush", 0, 0, errno);
     r = -1;
   }
+  /* The read-modify-write connection wrote too. */
+  if (r == 0 && opts->flush && cp->rmw && backend_flush (cp->rmw, 0) == -1) {
+    copy_fail (cp, dst, "flush", 0, 0, errno);
+    r = -1;
+  }
   if (r == -1) {
     set_error ("%s", cp->error);
     return -1;
