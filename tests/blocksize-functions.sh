@@ -18,9 +18,11 @@ if [ ! -f "$abs_srcdir/tests/nbd-functions.sh" ]; then
 fi
 source "$abs_srcdir/tests/nbd-functions.sh"
 requires_driver "nbd+unix:///?socket=/nonexistent"
+requires nbdkit --filter=blocksize-policy --filter=log null --version
 
 policy () {
-  echo "blocksize-minimum=$1 blocksize-preferred=$(( $1 > 4096 ? $1 : 4096 ))" \
+  local pref=$(( $1 > 4096 ? $1 : 4096 ))
+  echo "blocksize-minimum=$1 blocksize-preferred=$pref" \
        "blocksize-maximum=$2 blocksize-error-policy=error"
 }
 
