@@ -25,6 +25,8 @@ struct driver {
 
 static const struct driver drivers[] = {
   /* Registration lines go here, most specific first. */
+  { .what = "NBD", .matches = endpoint_is_uri, .command = true,
+    .open_source = nbd_source_open, .open_sink = nbd_sink_open },
   { .what = "null:", .matches = null_matches, .open_sink = null_sink_open },
   { .what = "-", .matches = stdio_matches,
     .open_source = stdin_source_open, .open_sink = stdout_sink_open },

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "options.h"
 #include "progress.h"
+#include "serve.h"
 
 static struct backend *
 open_side (const struct cmdline *cl, bool sink, int64_t src_size)
@@ -157,6 +158,8 @@ main (int argc, char *argv[])
 
   /* A closed pipe is an error we report, not a signal that kills us. */
   signal (SIGPIPE, SIG_IGN);
+  if (argc > 1 && strcmp (argv[1], "serve") == 0)
+    return serve_main (argc - 1, argv + 1);
   r = parse_cmdline (argc, argv, &cl);
   if (r == 0)
     r = copy_main (&cl);
@@ -164,5 +167,7 @@ main (int argc, char *argv[])
     r = r == 1 ? 0 : 1;
   free ((char *) cl.src);
   free ((char *) cl.dst);
+  free (cl.src_cmd);
+  free (cl.dst_cmd);
   return r;
 }

@@ -202,7 +202,8 @@ handle (poptContext ctx, int opt, struct cmdline *cl)
 
 /* Lift "[ CMD ARGS ]" groups out of argv before popt sees them, so options
  * of the server's command line are never taken for ours.  Each group is
- * replaced by a placeholder word "[N]".
+ * copied out (argv is compacted in place) and replaced by a placeholder
+ * word "[N]".
  */
 static int
 lift_commands (int *argc, char **argv, char **cmds[2])
@@ -215,7 +216,7 @@ lift_commands (int *argc, char **argv, char **cmds[2])
      */
     if (strcmp (argv[i], "-p") == 0 || strcmp (argv[i], "--progress") == 0)
       argv[i] = (char *) "--progress=";
-    if (strcmp (argv[i], "--") == 0 || strcmp (argv[i], "[") != 0) {
+    if (strcmp (argv[i], "[") != 0) {
       argv[out++] = argv[i];
       continue;
     }
@@ -226,8 +227,12 @@ lift_commands (int *argc, char **argv, char **cmds[2])
                "'[ CMD ARGS ]' with a command and a closing ']'\n", i);
       return -1;
     }
-    argv[j] = NULL;             /* the group is now a NULL-terminated argv */
-    cmds[n] = &argv[i + 1];
+    cmds[n] = calloc (j - i, sizeof (char *));
+    if (cmds[n] == NULL) {
+      perror ("nbdferry: calloc");
+      return -1;
+    }
+    memcpy (cmds[n], &argv[i + 1], (j - i - 1) * sizeof (char *));
     argv[out++] = n++ == 0 ? (char *) "[0]" : (char *) "[1]";
     i = j;
   }
@@ -266,6 +271,12 @@ positional (poptContext ctx, char **cmds[2], struct cmdline *cl)
   }
   cl->src_cmd = groups[0];
   cl->dst_cmd = groups[1];
+  /* Whichever group was not used as an endpoint is ours to free. */
+  for (i = 0; i < 2; ++i)
+    if (cmds[i] != cl->src_cmd && cmds[i] != cl->dst_cmd) {
+      free (cmds[i]);
+      cmds[i] = NULL;
+    }
   return 0;
 }
 
@@ -280,8 +291,10 @@ parse_cmdline (int argc, char *argv[], struct cmdline *cl)
     .copy = { .requests = 64, .queue_size = 16 << 20, .sparse = 4096 },
     .connections = 4, .progress_fd = -1,
   };
-  if (lift_commands (&argc, argv, cmds) == -1)
+  if (lift_commands (&argc, argv, cmds) == -1) {
+    free (cmds[0]);
     return -1;
+  }
   ctx = poptGetContext ("nbdferry", argc, (const char **) argv, table, 0);
   poptSetOtherOptionHelp (ctx, "[OPTION...] " USAGE);
   while (r == 0 && (opt = poptGetNextOpt (ctx)) > 0)
@@ -293,6 +306,10 @@ parse_cmdline (int argc, char *argv[], struct cmdline *cl)
   }
   if (r == 0)
     r = positional (ctx, cmds, cl);
+  else {
+    free (cmds[0]);
+    free (cmds[1]);
+  }
   cl->copy.connections = cl->connections;
   poptFreeContext (ctx);
   return r;

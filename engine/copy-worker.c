@@ -395,6 +395,10 @@ worker_free (struct worker *w)
         backend_aio_in_flight (w->src) + backend_aio_in_flight (w->dst) == 0)
       break;                    /* nothing left that could complete */
   }
+  /* Every connection that wrote is flushed, once its writes are done. */
+  if (w->cp->opts->flush && !atomic_load (&w->cp->stop) && w->dst &&
+      backend_flush (w->dst, 0) == -1)
+    copy_fail (w->cp, w->dst, "flush", 0, 0, errno);
   while (w->free_ops) {
     struct op *op = w->free_ops;
     w->free_ops = op->next;

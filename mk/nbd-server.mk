@@ -1,1 +1,65 @@
-# nbd-server: (filled in by its owner)
+# nbd-server: the embedded NBD server (engine/nbd/server*) and `nbdferry serve`.
+# man/nbdferry-serve.pod is turned into a page by the man rules (cmd.mk).
+libengine_a_SOURCES += \
+	engine/nbd/commands.c \
+	engine/nbd/handshake.c \
+	engine/nbd/reply.c \
+	engine/nbd/request.c \
+	engine/nbd/server.c engine/nbd/server.h \
+	engine/nbd/server-internal.h \
+	engine/nbd/status.c \
+	engine/nbd/transmission.c \
+	engine/nbd/wire.c engine/nbd/wire.h
+
+nbdferry_SOURCES += cmd/serve.c cmd/serve.h
+
+# Our raw NBD client for the tests (extended headers, INIT_STATE, hostile
+# handshakes); links the server's wire helpers.
+check_PROGRAMS += tests/nbdraw
+tests_nbdraw_SOURCES = tests/nbdraw.c
+tests_nbdraw_LDADD = libengine.a $(ALL_LIBS)
+
+SERVE_TESTS = \
+	tests/test-serve-hostile.sh \
+	tests/test-serve-nbdcopy-from.sh \
+	tests/test-serve-nbdcopy-to.sh \
+	tests/test-serve-nbdinfo.sh \
+	tests/test-serve-nbdsh.sh \
+	tests/test-serve-qemu.sh \
+	tests/test-serve-raw-ext.sh \
+	tests/test-serve-raw-limits.sh \
+	tests/test-serve-raw-options.sh \
+	tests/test-serve-readonly.sh \
+	tests/test-serve-run.sh \
+	tests/test-serve-signal.sh \
+	tests/test-serve-socket-activation.sh
+TESTS += $(SERVE_TESTS)
+EXTRA_DIST += $(SERVE_TESTS) tests/serve-functions.sh
+
+# The server against libnbd over a socketpair, with an in-memory backend
+# that exists only in the tests.
+check_PROGRAMS += tests/test-server
+TESTS += tests/test-server
+tests_test_server_SOURCES = tests/test-server.c \
+	tests/membackend.c tests/membackend.h
+tests_test_server_LDADD = libengine.a $(ALL_LIBS)
+
+# libFuzzer over the option and request parsers (./configure
+# --enable-fuzzing CC=clang).  The server is compiled into the target
+# itself so that it is instrumented.
+EXTRA_DIST += tests/test-fuzz-server.sh tests/fuzz-server.c
+if ENABLE_FUZZING
+FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined
+check_PROGRAMS += tests/fuzz-server
+TESTS += tests/test-fuzz-server.sh
+tests_fuzz_server_SOURCES = tests/fuzz-server.c \
+	tests/membackend.c tests/membackend.h \
+	engine/backend.c engine/blocksize.c engine/error.c engine/extents.c \
+	engine/nbd/commands.c engine/nbd/handshake.c engine/nbd/reply.c \
+	engine/nbd/request.c engine/nbd/server.c engine/nbd/status.c \
+	engine/nbd/transmission.c engine/nbd/wire.c
+tests_fuzz_server_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
+tests_fuzz_server_LDFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_server_LDADD = $(ALL_LIBS)
+endif
+EXTRA_DIST += man/nbdferry-serve.pod

@@ -19,5 +19,6 @@ extern struct backend *stream_source_open (int fd, const char *name);
 extern bool synthetic_matches (const char *arg);
 extern struct backend *synthetic_source_open (const char *arg,
                                               const struct endpoint_opts *opts);
+extern struct backend *nbd_source_open (const char *arg, const struct endpoint_opts *opts);
 
 #endif /* NBDFERRY_SOURCES_H */

@@ -1,0 +1,568 @@
+/* nbdferry serve: export a source or sink over NBD (man/nbdferry-serve.pod).
+ *
+ * Foreground only.  SIGINT/SIGTERM stop the server cleanly: in-flight
+ * requests finish, the target is flushed, the exit status is 0.  With
+ * --run, the command's exit status is ours.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <popt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netdb.h>
+#include <unistd.h>
+
+#include "blocksize.h"
+#include "cleanup.h"
+#include "endpoints.h"
+#include "error.h"
+#include "file.h"
+#include "nbd/proto.h"
+#include "nbd/server.h"
+#include "serve.h"
+#include "size.h"
+
+/* For the signal handlers (cmd/ may hold global state). */
+static struct server *running;
+
+static void
+on_signal (int sig)
+{
+  if (running)
+    server_stop (running);
+}
+
+static void
+log_stderr (void *opaque, const char *msg)
+{
+  fprintf (stderr, "nbdferry serve: %s\n", msg);
+}
+
+struct serve_args {
+  char *unix_path, *port, *bind, *size, *export_name, *description;
+  char *bs_min, *bs_pref, *bs_max, *run, *pidfile;
+  int read_only, threads, max_conns, timeout, verbose;
+};
+
+/* A size with an optional binary suffix (engine/size.h). */
+static int
+get_size (const char *opt, const char *s, uint64_t *out)
+{
+  if (parse_size (s, out) == 0)
+    return 0;
+  fprintf (stderr, "nbdferry serve: %s: cannot parse size '%s'\n", opt, s);
+  return -1;
+}
+
+/* A writable regular file (or a missing one with --size) is served in
+ * place.  The copy engine's file sink truncates its destination, which a
+ * server must never do, so such targets are opened here with the shared
+ * file backend; everything else goes through the endpoint table.
+ * Returns 1 with *bp set (NULL on failure, message printed) or 0.
+ * TODO: an in-place mode in sinks/file.c would let this go.
+ */
+static int
+open_in_place (const char *path, int64_t create_size, struct backend **bp)
+{
+  struct file_params p = { .size = -1 };
+  struct stat st;
+  int fd, flags = O_RDWR | O_CLOEXEC | O_NOCTTY;
+
+  if (path == NULL || endpoint_is_uri (path))
+    return 0;
+  if (stat (path, &st) == 0) {
+    if (!S_ISREG (st.st_mode))
+      return 0;
+  }
+  else if (errno == ENOENT && create_size >= 0) {
+    flags |= O_CREAT | O_EXCL;
+    p.created = true;
+  }
+  else
+    return 0;
+
+  *bp = NULL;
+  fd = open (path, flags, 0644);
+  if (fd == -1 || fstat (fd, &st) == -1 ||
+      (st.st_size < create_size && ftruncate (fd, create_size) == -1)) {
+    fprintf (stderr, "nbdferry serve: %s: %m\n", path);
+    if (fd >= 0)
+      close (fd);
+    return 1;
+  }
+  clear_error ();
+  *bp = file_backend_open (fd, path, &p);
+  if (*bp == NULL)
+    fprintf (stderr, "nbdferry serve: %s\n", last_error (errno));
+  return 1;
+}
+
+/* Tighten the target's limits with --blocksize-*; same rules as any
+ * backend (engine/blocksize.h), and never looser than the target.
+ */
+static int
+advertised_limits (const struct serve_args *a, struct backend *b,
+                   struct server_config *cfg)
+{
+  uint64_t raw[BS_NR], out[BS_NR];
+  uint64_t v;
+
+  memcpy (raw, b->bs, sizeof raw);
+  if (a->bs_min) {
+    if (get_size ("--blocksize-minimum", a->bs_min, &v) == -1)
+      return -1;
+    if (v < b->bs[BS_MINIMUM]) {
+      fprintf (stderr, "nbdferry serve: --blocksize-minimum %" PRIu64
+               " is below the target's minimum %" PRIu64 "\n",
+               v, b->bs[BS_MINIMUM]);
+      return -1;
+    }
+    raw[BS_MINIMUM] = v;
+    if (!a->bs_pref && raw[BS_PREFERRED] < v)
+      raw[BS_PREFERRED] = v;
+  }
+  if (a->bs_pref) {
+    if (get_size ("--blocksize-preferred", a->bs_pref, &v) == -1)
+      return -1;
+    raw[BS_PREFERRED] = v;
+  }
+  if (a->bs_max) {
+    if (get_size ("--blocksize-maximum", a->bs_max, &v) == -1)
+      return -1;
+    if (v > b->bs[BS_MAX_DATA]) {
+      fprintf (stderr, "nbdferry serve: --blocksize-maximum %" PRIu64
+               " is above the target's maximum %" PRIu64 "\n",
+               v, b->bs[BS_MAX_DATA]);
+      return -1;
+    }
+    raw[BS_MAX_DATA] = v;
+  }
+  raw[BS_MAX_TRIM] = raw[BS_MAX_ZERO] = raw[BS_MAX_CACHE] = 0;
+  if (blocksize_apply_rules ("nbdferry serve", b->size, raw, out) == -1) {
+    fprintf (stderr, "%s\n", last_error (errno));
+    return -1;
+  }
+  cfg->minimum = out[BS_MINIMUM];
+  cfg->preferred = out[BS_PREFERRED];
+  cfg->maximum = out[BS_MAX_DATA];
+  return 0;
+}
+
+/* Percent-encode an export name for a URI path. */
+static void
+encode (FILE *fp, const char *s)
+{
+  for (; *s; ++s) {
+    unsigned char ch = *s;
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+        (ch >= '0' && ch <= '9') || strchr ("-._~/", ch))
+      fputc (ch, fp);
+    else
+      fprintf (fp, "%%%02X", ch);
+  }
+}
+
+/* The URI a --run command gets, from the socket we listen on. */
+static char *
+make_uri (const char *unix_path, int tcp_fd, const char *export_name)
+{
+  char *uri = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream (&uri, &len);
+
+  if (fp == NULL)
+    return NULL;
+  if (unix_path) {
+    fputs ("nbd+unix:///", fp);
+    encode (fp, export_name);
+    fputs ("?socket=", fp);
+    encode (fp, unix_path);
+  }
+  else {
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    char host[NI_MAXHOST], port[NI_MAXSERV];
+
+    if (getsockname (tcp_fd, (struct sockaddr *) &ss, &sl) == -1 ||
+        getnameinfo ((struct sockaddr *) &ss, sl, host, sizeof host,
+                     port, sizeof port, NI_NUMERICHOST|NI_NUMERICSERV)) {
+      fclose (fp);
+      free (uri);
+      return NULL;
+    }
+    fprintf (fp, strchr (host, ':') ? "nbd://[%s]:%s/" : "nbd://%s:%s/",
+             host, port);
+    encode (fp, export_name);
+  }
+  fclose (fp);
+  return uri;
+}
+
+/* Systemd socket activation: adopt LISTEN_FDS if they are ours. */
+static int
+inherited_listeners (struct server *s)
+{
+  const char *pid = getenv ("LISTEN_PID"), *fds = getenv ("LISTEN_FDS");
+  int n, i;
+
+  if (!pid || !fds || strtol (pid, NULL, 10) != getpid ())
+    return 0;
+  n = atoi (fds);
+  unsetenv ("LISTEN_PID");
+  unsetenv ("LISTEN_FDS");
+  unsetenv ("LISTEN_FDNAMES");
+  for (i = 0; i < n; ++i)
+    if (server_add_listener (s, 3 + i) == -1)
+      return -1;
+  return n;
+}
+
+struct captive {
+  pid_t pid;
+  int status;
+  volatile sig_atomic_t exited;
+  struct server *s;
+};
+
+static void *
+wait_child (void *arg)
+{
+  struct captive *cp = arg;
+
+  while (waitpid (cp->pid, &cp->status, 0) == -1 && errno == EINTR)
+    ;
+  cp->exited = 1;
+  server_stop (cp->s);
+  return NULL;
+}
+
+static int
+start_captive (const char *cmd, const char *uri, const char *unix_path,
+               struct captive *cp)
+{
+  cp->pid = fork ();
+  if (cp->pid == -1) {
+    perror ("nbdferry serve: fork");
+    return -1;
+  }
+  if (cp->pid == 0) {
+    signal (SIGINT, SIG_DFL);
+    signal (SIGTERM, SIG_DFL);
+    signal (SIGPIPE, SIG_DFL);
+    setenv ("uri", uri, 1);
+    setenv ("unixsocket", unix_path ? unix_path : "", 1);
+    execl ("/bin/sh", "sh", "-c", cmd, (char *) NULL);
+    perror ("nbdferry serve: /bin/sh");
+    _exit (127);
+  }
+  return 0;
+}
+
+static int
+write_pidfile (const char *path)
+{
+  FILE *fp = fopen (path, "w");
+
+  if (fp == NULL || fprintf (fp, "%ld\n", (long) getpid ()) < 0 ||
+      fclose (fp) == EOF) {
+    fprintf (stderr, "nbdferry serve: %s: %m\n", path);
+    return -1;
+  }
+  return 0;
+}
+
+/* Open the listening sockets: inherited, --unix, or TCP (--port). */
+static int
+listen_all (struct server *s, struct serve_args *a, int *tcp_fd)
+{
+  int n = inherited_listeners (s);
+
+  if (n != 0)
+    return n < 0 ? -1 : 0;
+  if (a->unix_path) {
+    if (server_listen_unix (s, a->unix_path) == -1)
+      goto err;
+    return 0;
+  }
+  *tcp_fd = server_listen_tcp (s, a->bind, a->port ? a->port : "10809");
+  if (*tcp_fd == -1)
+    goto err;
+  return 0;
+ err:
+  fprintf (stderr, "nbdferry serve: %s\n", last_error (errno));
+  return -1;
+}
+
+static struct poptOption serve_options[] = {
+  { "unix", 'U', POPT_ARG_STRING, NULL, 'U',
+    "Serve on a Unix socket", "PATH" },
+  { "port", 'p', POPT_ARG_STRING, NULL, 'p',
+    "Serve on a TCP port (default 10809)", "N" },
+  { "bind", 0, POPT_ARG_STRING, NULL, 'b',
+    "Address to listen on (default 127.0.0.1)", "ADDR" },
+  { "read-only", 'r', POPT_ARG_NONE, NULL, 'r',
+    "Export read-only", NULL },
+  { "size", 0, POPT_ARG_STRING, NULL, 's',
+    "Create the target (or grow it) at this size", "SIZE" },
+  { "export-name", 'e', POPT_ARG_STRING, NULL, 'e',
+    "The export's name (default \"\")", "NAME" },
+  { "description", 0, POPT_ARG_STRING, NULL, 'd',
+    "The export's description", "TEXT" },
+  { "blocksize-minimum", 0, POPT_ARG_STRING, NULL, 'm',
+    "Advertise this minimum block size", "SIZE" },
+  { "blocksize-preferred", 0, POPT_ARG_STRING, NULL, 'f',
+    "Advertise this preferred block size", "SIZE" },
+  { "blocksize-maximum", 0, POPT_ARG_STRING, NULL, 'x',
+    "Advertise this maximum payload", "SIZE" },
+  { "run", 0, POPT_ARG_STRING, NULL, 'R',
+    "Run CMD with $uri and $unixsocket set, then exit", "CMD" },
+  { "pidfile", 'P', POPT_ARG_STRING, NULL, 'P',
+    "Write the process id here once listening", "FILE" },
+  { "threads", 't', POPT_ARG_STRING, NULL, 't',
+    "Worker threads per connection (default 4)", "N" },
+  { "max-connections", 0, POPT_ARG_STRING, NULL, 'c',
+    "Connections served at once (default 64)", "N" },
+  { "handshake-timeout", 0, POPT_ARG_STRING, NULL, 'T',
+    "Seconds a client has to finish the handshake (default 30)", "SECS" },
+  { "verbose", 'v', POPT_ARG_NONE, NULL, 'v', "Log connections", NULL },
+  POPT_AUTOHELP
+  POPT_TABLEEND
+};
+
+/* Parse the command line.  Returns the remaining arguments (the target)
+ * in *rest, or NULL with *status set to the exit status.
+ */
+static const char **
+parse_args (int argc, char *argv[], struct serve_args *a, poptContext *pc,
+            int *status)
+{
+  int c;
+
+  argv[0] = (char *) "nbdferry serve";       /* for --help */
+  *pc = poptGetContext ("nbdferry serve", argc, (const char **) argv,
+                        serve_options, 0);
+  poptSetOtherOptionHelp (*pc, "[OPTIONS] TARGET | [ CMD ARGS ]");
+  while ((c = poptGetNextOpt (*pc)) > 0) {
+    char *arg = poptGetOptArg (*pc);
+    switch (c) {
+    case 'U': a->unix_path = arg; break;
+    case 'p': a->port = arg; break;
+    case 'b': a->bind = arg; break;
+    case 'r': a->read_only = 1; break;
+    case 's': a->size = arg; break;
+    case 'e': a->export_name = arg; break;
+    case 'd': a->description = arg; break;
+    case 'm': a->bs_min = arg; break;
+    case 'f': a->bs_pref = arg; break;
+    case 'x': a->bs_max = arg; break;
+    case 'R': a->run = arg; break;
+    case 'P': a->pidfile = arg; break;
+    case 'v': a->verbose++; break;
+    case 't': case 'c': case 'T': {
+      long v = strtol (arg, NULL, 10);
+      free (arg);
+      if (v <= 0 || v > 4096) {
+        fprintf (stderr, "nbdferry serve: %s: expects a number from 1 "
+                 "to 4096\n", poptBadOption (*pc, 0));
+        *status = 1;
+        return NULL;
+      }
+      *(c == 't' ? &a->threads : c == 'c' ? &a->max_conns : &a->timeout) = v;
+      break;
+    }
+    default: free (arg);
+    }
+  }
+  if (c < -1) {
+    fprintf (stderr, "nbdferry serve: %s: %s\n",
+             poptBadOption (*pc, POPT_BADOPTION_NOALIAS), poptStrerror (c));
+    *status = 1;
+    return NULL;
+  }
+  return poptGetArgs (*pc);
+}
+
+/* The target: one argument, or [ CMD ARGS ] for a server to proxy. */
+static int
+target_of (const char **rest, const char **target, char ***command)
+{
+  int n = 0;
+
+  while (rest && rest[n])
+    n++;
+  if (n == 1 && strcmp (rest[0], "[") != 0) {
+    *target = rest[0];
+    return 0;
+  }
+  if (n >= 3 && strcmp (rest[0], "[") == 0 && strcmp (rest[n-1], "]") == 0) {
+    rest[n-1] = NULL;           /* poptGetArgs' array is ours to edit */
+    *command = (char **) &rest[1];
+    return 0;
+  }
+  fprintf (stderr, "nbdferry serve: expected one TARGET "
+           "(see nbdferry serve --help)\n");
+  return -1;
+}
+
+struct serve_state {
+  struct serve_args a;
+  poptContext pc;
+  struct backend *b;
+  struct server *s;
+  char *tmpdir, *uri;
+  bool made_socket;
+};
+
+static void
+cleanup_state (struct serve_state *st)
+{
+  running = NULL;
+  server_free (st->s);
+  if (st->b)
+    backend_close (st->b);
+  if (st->made_socket)
+    unlink (st->a.unix_path);
+  if (st->tmpdir) {
+    rmdir (st->tmpdir);
+    free (st->a.unix_path);
+  }
+  free (st->tmpdir);
+  free (st->uri);
+  poptFreeContext (st->pc);
+}
+
+/* Everything up to listening.  0 or the exit status. */
+static int
+setup (struct serve_state *st, int argc, char *argv[], int *tcp_fd)
+{
+  struct serve_args *a = &st->a;
+  struct endpoint_opts opts = { .src_size = -1, .create_size = -1 };
+  struct server_config cfg = { 0 };
+  const char **rest, *target = NULL;
+  uint64_t size;
+  int status = 0;
+
+  rest = parse_args (argc, argv, a, &st->pc, &status);
+  if (rest == NULL && status)
+    return status;
+  if (target_of (rest, &target, &opts.command) == -1)
+    return 1;
+  if (a->unix_path && a->port) {
+    fprintf (stderr, "nbdferry serve: --unix and --port exclude each other\n");
+    return 1;
+  }
+  if (a->export_name && strlen (a->export_name) > NBD_MAX_STRING) {
+    fprintf (stderr, "nbdferry serve: --export-name is too long\n");
+    return 1;
+  }
+  if (a->size) {
+    if (get_size ("--size", a->size, &size) == -1)
+      return 1;
+    if (a->read_only) {
+      fprintf (stderr, "nbdferry serve: --size needs a writable target\n");
+      return 1;
+    }
+    opts.create_size = size;
+  }
+  opts.writable = !a->read_only;
+  opts.verbose = a->verbose;
+  if (a->read_only || !open_in_place (target, opts.create_size, &st->b))
+    st->b = endpoint_open (target, &opts);
+  if (st->b == NULL)
+    return 1;
+
+  cfg.export_name = a->export_name;
+  cfg.description = a->description;
+  cfg.read_only = a->read_only;
+  cfg.threads = a->threads;
+  cfg.max_connections = a->max_conns;
+  cfg.handshake_timeout = a->timeout;
+  if (a->verbose)
+    cfg.log = log_stderr;
+  if (advertised_limits (a, st->b, &cfg) == -1)
+    return 1;
+  st->s = server_new (st->b, &cfg);
+  if (st->s == NULL) {
+    fprintf (stderr, "nbdferry serve: %s\n", last_error (errno));
+    return 1;
+  }
+
+  /* Captive mode without an address: a private Unix socket. */
+  if (a->run && !a->unix_path && !a->port && !getenv ("LISTEN_FDS")) {
+    char tmpl[] = "/tmp/nbdferry-serve.XXXXXX";
+    if (mkdtemp (tmpl) == NULL ||
+        (st->tmpdir = strdup (tmpl)) == NULL ||
+        asprintf (&a->unix_path, "%s/sock", tmpl) == -1) {
+      perror ("nbdferry serve: temporary directory");
+      return 1;
+    }
+  }
+  if (listen_all (st->s, a, tcp_fd) == -1)
+    return 1;
+  st->made_socket = a->unix_path != NULL;
+  return 0;
+}
+
+int
+serve_main (int argc, char *argv[])
+{
+  struct serve_state st;
+  struct captive cp = { .pid = -1 };
+  pthread_t waiter;
+  int tcp_fd = -1, status;
+  struct sigaction sa = { .sa_handler = on_signal };
+
+  memset (&st, 0, sizeof st);
+
+  status = setup (&st, argc, argv, &tcp_fd);
+  if (status) {
+    cleanup_state (&st);
+    return status;
+  }
+  running = st.s;
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  signal (SIGPIPE, SIG_IGN);
+
+  if (st.a.pidfile && write_pidfile (st.a.pidfile) == -1) {
+    cleanup_state (&st);
+    return 1;
+  }
+  if (st.a.run) {
+    st.uri = make_uri (st.a.unix_path, tcp_fd,
+                       st.a.export_name ? st.a.export_name : "");
+    cp.s = st.s;
+    if (st.uri == NULL ||
+        start_captive (st.a.run, st.uri, st.a.unix_path, &cp) == -1 ||
+        pthread_create (&waiter, NULL, wait_child, &cp) != 0) {
+      if (cp.pid > 0)
+        kill (cp.pid, SIGTERM);
+      cleanup_state (&st);
+      return 1;
+    }
+  }
+
+  status = server_run (st.s) == -1 ? 1 : 0;
+  if (status)
+    fprintf (stderr, "nbdferry serve: %s\n", last_error (errno));
+  if (st.a.run) {
+    if (cp.pid > 0 && !cp.exited)
+      kill (cp.pid, SIGTERM);   /* we were signalled: stop the command */
+    pthread_join (waiter, NULL);
+    if (status == 0)
+      status = WIFEXITED (cp.status) ? WEXITSTATUS (cp.status)
+        : 128 + WTERMSIG (cp.status);
+  }
+  cleanup_state (&st);
+  return status;
+}

@@ -1,0 +1,65 @@
+/* nbdferry: the NBD client backend's private parts (client.c opens and
+ * describes a connection, client-io.c moves data over it).
+ */
+#ifndef NBDFERRY_NBD_CLIENT_INTERNAL_H
+#define NBDFERRY_NBD_CLIENT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libnbd.h>
+
+#include "backend.h"
+#include "extents.h"
+
+struct sockact;
+
+struct nbd_client {
+  struct backend b;             /* must be first */
+  struct nbd_handle *nbd;
+  char *uri;                    /* where to reconnect, or NULL ... */
+  struct sockact *server;       /* ... a [ CMD ] server (a reference) */
+  bool writable, no_extents;
+  unsigned init;                /* from the init-state probe */
+  /* What this connection's server said, for the data hooks. */
+  uint64_t min_block;           /* >= 1 */
+  bool can_zero, can_fast_zero, can_fua;
+};
+
+#define NBD_CLIENT(b) ((struct nbd_client *) (b))
+
+/* Record libnbd's message for this thread, naming the backend, and set
+ * errno from libnbd.  Returns -1.
+ */
+extern int nbd_client_error (struct nbd_client *c);
+
+/* Data hooks (client-io.c). */
+extern int nbd_client_pread (struct backend *b, void *buf, uint64_t count,
+                             uint64_t offset, uint32_t flags);
+extern int nbd_client_pwrite (struct backend *b, const void *buf,
+                              uint64_t count, uint64_t offset,
+                              uint32_t flags);
+extern int nbd_client_zero (struct backend *b, uint64_t count,
+                            uint64_t offset, uint32_t flags);
+extern int nbd_client_trim (struct backend *b, uint64_t count,
+                            uint64_t offset, uint32_t flags);
+extern int nbd_client_flush (struct backend *b, uint32_t flags);
+extern int nbd_client_cache (struct backend *b, uint64_t count,
+                             uint64_t offset, uint32_t flags);
+extern int nbd_client_extents (struct backend *b, uint64_t count,
+                               uint64_t offset, uint32_t flags,
+                               struct extent_list *list);
+extern int nbd_client_aio_pread (struct backend *b, void *buf,
+                                 uint64_t count, uint64_t offset,
+                                 uint32_t flags, struct completion *cmp);
+extern int nbd_client_aio_pwrite (struct backend *b, const void *buf,
+                                  uint64_t count, uint64_t offset,
+                                  uint32_t flags, struct completion *cmp);
+extern int nbd_client_aio_zero (struct backend *b, uint64_t count,
+                                uint64_t offset, uint32_t flags,
+                                struct completion *cmp);
+extern int nbd_client_aio_get_fd (struct backend *b, short *events);
+extern int nbd_client_aio_notify (struct backend *b, short revents);
+extern unsigned nbd_client_aio_in_flight (struct backend *b);
+
+#endif /* NBDFERRY_NBD_CLIENT_INTERNAL_H */

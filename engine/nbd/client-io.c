@@ -1,0 +1,287 @@
+/* nbdferry: data over an NBD connection (libnbd).
+ *
+ * Sync hooks use libnbd's blocking calls (the handle is thread-safe); the
+ * hot path uses the aio calls, whose completion callback only records the
+ * result through our struct completion (it runs with libnbd's handle lock
+ * held, so it must not call back into libnbd).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#include <libnbd.h>
+
+#include "backend.h"
+#include "blocksize.h"
+#include "error.h"
+#include "extents.h"
+#include "nbd/client.h"
+#include "nbd/client-internal.h"
+#include "nbd/proto.h"
+
+static int
+unsupported (void)
+{
+  errno = ENOTSUP;
+  return -1;
+}
+
+/* FUA where the server has it; without it the sync hooks flush after. */
+static uint32_t
+fua (struct nbd_client *c, uint32_t flags)
+{
+  return (flags & F_FUA) && c->can_fua ? LIBNBD_CMD_FLAG_FUA : 0;
+}
+
+static int
+emulate_fua (struct nbd_client *c, uint32_t flags)
+{
+  if ((flags & F_FUA) && !c->can_fua && nbd_flush (c->nbd, 0) == -1)
+    return nbd_client_error (c);
+  return 0;
+}
+
+int
+nbd_client_pread (struct backend *b, void *buf, uint64_t count,
+                  uint64_t offset, uint32_t flags)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+
+  if (nbd_pread (c->nbd, buf, count, offset, 0) == -1)
+    return nbd_client_error (c);
+  return 0;
+}
+
+int
+nbd_client_pwrite (struct backend *b, const void *buf, uint64_t count,
+                   uint64_t offset, uint32_t flags)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+
+  if (nbd_pwrite (c->nbd, buf, count, offset, fua (c, flags)) == -1)
+    return nbd_client_error (c);
+  return emulate_fua (c, flags);
+}
+
+/* Flags for WRITE_ZEROES, or -1/ENOTSUP for a fast zero the server cannot
+ * promise.
+ */
+static int
+zero_flags (struct nbd_client *c, uint32_t flags, uint32_t *out)
+{
+  *out = fua (c, flags);
+  if (!(flags & F_MAY_TRIM))
+    *out |= LIBNBD_CMD_FLAG_NO_HOLE;
+  if (flags & F_FAST_ZERO) {
+    if (!c->can_fast_zero)
+      return unsupported ();
+    *out |= LIBNBD_CMD_FLAG_FAST_ZERO;
+  }
+  return 0;
+}
+
+int
+nbd_client_zero (struct backend *b, uint64_t count, uint64_t offset,
+                 uint32_t flags)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  uint32_t zflags;
+
+  if (!c->can_zero) {
+    /* No zero command: writing zeroes is never fast. */
+    if (flags & F_FAST_ZERO)
+      return unsupported ();
+    if (backend_write_zeroes (b, count, offset) == -1)
+      return -1;
+    return emulate_fua (c, flags);
+  }
+  if (zero_flags (c, flags, &zflags) == -1)
+    return -1;
+  if (nbd_zero (c->nbd, count, offset, zflags) == -1)
+    return nbd_client_error (c);
+  return emulate_fua (c, flags);
+}
+
+int
+nbd_client_trim (struct backend *b, uint64_t count, uint64_t offset,
+                 uint32_t flags)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+
+  if (nbd_trim (c->nbd, count, offset, fua (c, flags)) == -1)
+    return nbd_client_error (c);
+  return emulate_fua (c, flags);
+}
+
+int
+nbd_client_flush (struct backend *b, uint32_t flags)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+
+  if (nbd_flush (c->nbd, 0) == -1)
+    return nbd_client_error (c);
+  return 0;
+}
+
+int
+nbd_client_cache (struct backend *b, uint64_t count, uint64_t offset,
+                  uint32_t flags)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+
+  if (nbd_cache (c->nbd, count, offset, 0) == -1)
+    return nbd_client_error (c);
+  return 0;
+}
+
+struct status_ctx {
+  struct extent_list *list;
+  bool stop;                    /* a non-contiguous answer: keep what we have */
+};
+
+static int
+status_cb (void *user_data, const char *metacontext, uint64_t offset,
+           uint32_t *entries, size_t nr_entries, int *error)
+{
+  struct status_ctx *ctx = user_data;
+  size_t i;
+
+  if (strcmp (metacontext, NBD_META_BASE_ALLOCATION) != 0 || ctx->stop)
+    return 0;
+  for (i = 0; i + 1 < nr_entries; i += 2) {
+    uint32_t len = entries[i], st = entries[i+1];
+    uint32_t type = (st & NBD_STATE_HOLE ? EXTENT_HOLE : 0) |
+                    (st & NBD_STATE_ZERO ? EXTENT_ZERO : 0);
+
+    if (len == 0)
+      break;                    /* non-compliant; what came before stands */
+    if (extents_add (ctx->list, offset, len, type) == -1) {
+      if (errno == ENOMEM) {
+        *error = ENOMEM;
+        return -1;
+      }
+      ctx->stop = true;
+      break;
+    }
+    offset += len;
+  }
+  return 0;
+}
+
+int
+nbd_client_extents (struct backend *b, uint64_t count, uint64_t offset,
+                    uint32_t flags, struct extent_list *list)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  uint64_t cap = round_down (NBD_CLIENT_MAX_STATUS, c->min_block);
+  struct status_ctx ctx = { .list = list };
+  nbd_extent_callback cb = { .callback = status_cb, .user_data = &ctx };
+
+  if (count > cap)
+    count = cap;
+  if (nbd_block_status (c->nbd, count, offset, cb,
+                        flags & F_REQ_ONE ? LIBNBD_CMD_FLAG_REQ_ONE : 0)
+      == -1)
+    return nbd_client_error (c);
+  /* A server that described nothing: call it data, which is always safe. */
+  if (extents_covered_end (list) <= offset)
+    return extents_add (list, offset, count, 0);
+  return 0;
+}
+
+/* libnbd's completion callback: pass the result on and retire. */
+static int
+aio_done (void *user_data, int *error)
+{
+  struct completion *cmp = user_data;
+
+  cmp->done (cmp, *error);
+  return 1;
+}
+
+#define COMPLETION(cmp) \
+  ((nbd_completion_callback) { .callback = aio_done, .user_data = (cmp) })
+
+int
+nbd_client_aio_pread (struct backend *b, void *buf, uint64_t count,
+                      uint64_t offset, uint32_t flags, struct completion *cmp)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+
+  if (nbd_aio_pread (c->nbd, buf, count, offset, COMPLETION (cmp), 0) == -1)
+    return nbd_client_error (c);
+  return 0;
+}
+
+int
+nbd_client_aio_pwrite (struct backend *b, const void *buf, uint64_t count,
+                       uint64_t offset, uint32_t flags,
+                       struct completion *cmp)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+
+  /* Without FUA on the server the engine's final flush makes it durable. */
+  if (nbd_aio_pwrite (c->nbd, buf, count, offset, COMPLETION (cmp),
+                      fua (c, flags)) == -1)
+    return nbd_client_error (c);
+  return 0;
+}
+
+int
+nbd_client_aio_zero (struct backend *b, uint64_t count, uint64_t offset,
+                     uint32_t flags, struct completion *cmp)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  uint32_t zflags;
+
+  if (!c->can_zero || zero_flags (c, flags, &zflags) == -1) {
+    /* Plain writes of zeroes, or ENOTSUP at once: complete inline. */
+    int r = nbd_client_zero (b, count, offset, flags);
+    cmp->done (cmp, r == -1 ? errno : 0);
+    return 0;
+  }
+  if (nbd_aio_zero (c->nbd, count, offset, COMPLETION (cmp), zflags) == -1)
+    return nbd_client_error (c);
+  return 0;
+}
+
+int
+nbd_client_aio_get_fd (struct backend *b, short *events)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  unsigned dir;
+
+  *events = 0;
+  if (nbd_aio_in_flight (c->nbd) <= 0)
+    return -1;
+  dir = nbd_aio_get_direction (c->nbd);
+  if (dir & LIBNBD_AIO_DIRECTION_READ)
+    *events |= POLLIN;
+  if (dir & LIBNBD_AIO_DIRECTION_WRITE)
+    *events |= POLLOUT;
+  return nbd_aio_get_fd (c->nbd);
+}
+
+int
+nbd_client_aio_notify (struct backend *b, short revents)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  int r = 0;
+
+  /* A hang-up or error is found by reading (libnbd sees the EOF). */
+  if (revents & (POLLIN | POLLHUP | POLLERR))
+    r = nbd_aio_notify_read (c->nbd);
+  else if (revents & POLLOUT)
+    r = nbd_aio_notify_write (c->nbd);
+  return r == -1 ? nbd_client_error (c) : 0;
+}
+
+unsigned
+nbd_client_aio_in_flight (struct backend *b)
+{
+  int n = nbd_aio_in_flight (NBD_CLIENT (b)->nbd);
+
+  return n > 0 ? n : 0;
+}

@@ -1,0 +1,339 @@
+/* nbdferry: opening and describing an NBD connection (libnbd). */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libnbd.h>
+
+#include "backend.h"
+#include "blocksize.h"
+#include "cleanup.h"
+#include "error.h"
+#include "nbd/client.h"
+#include "nbd/client-internal.h"
+#include "nbd/probe.h"
+#include "nbd/proto.h"
+#include "nbd/sockact.h"
+
+/* libnbd messages may span lines; ours are one line. */
+static void
+one_line (char *s)
+{
+  for (; *s; ++s)
+    if (*s == '\n' || *s == '\r')
+      *s = ' ';
+}
+
+int
+nbd_client_error (struct nbd_client *c)
+{
+  int err = nbd_get_errno ();
+  const char *msg = nbd_get_error ();
+  char buf[512];
+
+  /* The caller names the backend and the offset. */
+  snprintf (buf, sizeof buf, "%s", msg ? msg : strerror (err ? err : EIO));
+  one_line (buf);
+  set_error ("%s", buf);
+  errno = err ? err : EIO;
+  return -1;
+}
+
+static void
+connect_error (struct nbd_client *c)
+{
+  char why[64];
+  CLEANUP_FREE char *msg = strdup (nbd_get_error () ? : "connection failed");
+  int err = nbd_get_errno ();
+
+  if (msg)
+    one_line (msg);
+  if (c->server && sockact_exited (c->server, 1000, why, sizeof why))
+    set_error ("%s: the server %s (%s)", c->b.name, why,
+               msg ? msg : "connection failed");
+  else
+    set_error ("%s: %s", c->b.name, msg ? msg : "connection failed");
+  errno = err ? err : EIO;
+}
+
+/* Create the handle and connect: handshake errors name the URI/command. */
+static int
+connect_handle (struct nbd_client *c)
+{
+  int r;
+
+  c->nbd = nbd_create ();
+  if (c->nbd == NULL) {
+    set_error ("%s: %s", c->b.name, nbd_get_error ());
+    return -1;
+  }
+  if (nbd_add_meta_context (c->nbd, NBD_META_BASE_ALLOCATION) == -1 ||
+      nbd_set_uri_allow_local_file (c->nbd, true) == -1) {
+    connect_error (c);
+    return -1;
+  }
+  if (c->uri)
+    r = nbd_connect_uri (c->nbd, c->uri);
+  else
+    r = nbd_connect_unix (c->nbd, sockact_path (c->server));
+  if (r == -1) {
+    connect_error (c);
+    return -1;
+  }
+  return 0;
+}
+
+/* Cache what the data hooks need from this connection. */
+static void
+learn (struct nbd_client *c)
+{
+  int64_t min = nbd_get_block_size (c->nbd, LIBNBD_SIZE_MINIMUM);
+
+  c->min_block = min > 0 ? min : 1;
+  c->can_zero = nbd_can_zero (c->nbd) == 1;
+  c->can_fast_zero = c->can_zero && nbd_can_fast_zero (c->nbd) == 1;
+  c->can_fua = nbd_can_fua (c->nbd) == 1;
+}
+
+static const struct backend_ops nbd_client_ops;
+
+/* A new, connected client for uri or server (one of them); NULL on error. */
+static struct nbd_client *
+client_new (const char *name, const char *uri, struct sockact *server,
+            bool writable, bool no_extents)
+{
+  struct nbd_client *c = calloc (1, sizeof *c);
+
+  if (c == NULL) {
+    set_error_errno ("%s", name);
+    return NULL;
+  }
+  if (backend_init (&c->b, &nbd_client_ops, name, NULL) == -1 ||
+      (uri && (c->uri = strdup (uri)) == NULL)) {
+    set_error_errno ("%s", name);
+    free (c->b.name);
+    free (c);
+    return NULL;
+  }
+  c->server = server ? sockact_ref (server) : NULL;
+  c->writable = writable;
+  c->no_extents = no_extents;
+  if (connect_handle (c) == -1) {
+    int err = errno;
+    backend_close (&c->b);
+    errno = err;
+    return NULL;
+  }
+  learn (c);
+  return c;
+}
+
+static void
+client_close (struct backend *b)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+
+  if (c->nbd) {
+    if (nbd_aio_is_ready (c->nbd) == 1)
+      nbd_shutdown (c->nbd, 0);
+    nbd_close (c->nbd);
+  }
+  sockact_unref (c->server);
+  free (c->uri);
+}
+
+static struct backend *
+client_dup (struct backend *b)
+{
+  struct nbd_client *c = NBD_CLIENT (b), *d;
+
+  /* Without multi-conn a second connection could see stale data. */
+  if (!b->can_multi_conn) {
+    b->refs++;
+    return b;
+  }
+  d = client_new (b->name, c->uri, c->server, c->writable, c->no_extents);
+  if (d == NULL)
+    return NULL;
+  d->init = c->init;
+  return &d->b;
+}
+
+static int64_t
+client_get_size (struct backend *b)
+{
+  int64_t r = nbd_get_size (NBD_CLIENT (b)->nbd);
+
+  return r == -1 ? nbd_client_error (NBD_CLIENT (b)) : r;
+}
+
+static int64_t
+client_block_size (struct backend *b, enum bs_which which)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  int64_t max;
+
+  switch (which) {
+  case BS_MINIMUM:
+    return nbd_get_block_size (c->nbd, LIBNBD_SIZE_MINIMUM);
+  case BS_PREFERRED:
+    return nbd_get_block_size (c->nbd, LIBNBD_SIZE_PREFERRED);
+  case BS_MAX_DATA:
+    max = nbd_get_block_size (c->nbd, LIBNBD_SIZE_MAXIMUM);
+    if (max == -1)
+      return nbd_client_error (c);
+    /* No advertised maximum: the protocol's portable payload. */
+    if (max == 0 || max == UINT32_MAX)
+      return NBD_CLIENT_DEFAULT_MAX_DATA;
+    return max;
+  case BS_MAX_ZERO:
+  case BS_MAX_TRIM:
+    /* libnbd 1.14 sends 32-bit lengths for these. */
+    return BS_ZERO_DEFAULT (c->min_block);
+  default:
+    return 0;
+  }
+}
+
+static int
+client_init_flags (struct backend *b)
+{
+  return NBD_CLIENT (b)->init;
+}
+
+#define CAN(hook, expr)                                 \
+  static int                                            \
+  client_##hook (struct backend *b)                     \
+  {                                                     \
+    struct nbd_client *c = NBD_CLIENT (b);              \
+    int r = (expr);                                     \
+    return r == -1 ? nbd_client_error (c) : r;          \
+  }
+
+CAN (can_zero, nbd_can_zero (c->nbd))
+CAN (can_fast_zero, nbd_can_fast_zero (c->nbd))
+CAN (can_trim, nbd_can_trim (c->nbd))
+CAN (can_flush, nbd_can_flush (c->nbd))
+CAN (can_fua, nbd_can_fua (c->nbd))
+CAN (can_multi_conn, nbd_can_multi_conn (c->nbd))
+CAN (can_cache, nbd_can_cache (c->nbd))
+
+static int
+client_can_write (struct backend *b)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  int ro = nbd_is_read_only (c->nbd);
+
+  return ro == -1 ? nbd_client_error (c) : c->writable && !ro;
+}
+
+static int
+client_can_extents (struct backend *b)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  int r;
+
+  if (c->no_extents)
+    return 0;
+  r = nbd_can_meta_context (c->nbd, NBD_META_BASE_ALLOCATION);
+  return r == -1 ? nbd_client_error (c) : r;
+}
+
+static const struct backend_ops nbd_client_ops = {
+  .name = "nbd",
+  .close = client_close,
+  .dup = client_dup,
+  .get_size = client_get_size,
+  .block_size = client_block_size,
+  .init_flags = client_init_flags,
+  .can_write = client_can_write,
+  .can_zero = client_can_zero,
+  .can_fast_zero = client_can_fast_zero,
+  .can_trim = client_can_trim,
+  .can_flush = client_can_flush,
+  .can_fua = client_can_fua,
+  .can_extents = client_can_extents,
+  .can_multi_conn = client_can_multi_conn,
+  .can_cache = client_can_cache,
+  .pread = nbd_client_pread,
+  .pwrite = nbd_client_pwrite,
+  .zero = nbd_client_zero,
+  .trim = nbd_client_trim,
+  .flush = nbd_client_flush,
+  .extents = nbd_client_extents,
+  .cache = nbd_client_cache,
+  .aio_pread = nbd_client_aio_pread,
+  .aio_pwrite = nbd_client_aio_pwrite,
+  .aio_zero = nbd_client_aio_zero,
+  .aio_get_fd = nbd_client_aio_get_fd,
+  .aio_notify = nbd_client_aio_notify,
+  .aio_in_flight = nbd_client_aio_in_flight,
+};
+
+/* The init state (nbd/probe.h), on plain connections only: the probe
+ * decides that for URIs.  It runs as a second connection while libnbd's is
+ * up, and only to servers that advertise multi-conn:
+ *  - a server that exits when its last client leaves (nbdkit's exitlast
+ *    filter) would be gone after a probe made before libnbd connects;
+ *  - a server taking one client at a time (qemu-nbd -e 1, no multi-conn)
+ *    would leave a second connection waiting until the probe times out.
+ */
+static unsigned
+probe (struct nbd_client *c)
+{
+  if (nbd_can_multi_conn (c->nbd) != 1)
+    return 0;
+  if (c->server)
+    return probe_init_state_unix (sockact_path (c->server), "");
+  return probe_init_state_uri (c->uri);
+}
+
+/* A sink must be writable and big enough. */
+static int
+check_sink (struct nbd_client *c, const struct endpoint_opts *opts)
+{
+  if (!c->b.can_write) {
+    errno = EROFS;
+    set_error ("%s: the NBD export is read-only", c->b.name);
+    return -1;
+  }
+  if (opts->src_size >= 0 && c->b.size < opts->src_size) {
+    errno = ENOSPC;
+    set_error ("%s: destination is smaller than the source "
+               "(%" PRIi64 " < %" PRIi64 " bytes)",
+               c->b.name, c->b.size, opts->src_size);
+    return -1;
+  }
+  return 0;
+}
+
+struct backend *
+nbd_client_open (const char *uri, const struct endpoint_opts *opts)
+{
+  struct sockact *server = NULL;
+  struct nbd_client *c;
+
+  if (uri == NULL) {
+    server = sockact_start (opts->command);
+    if (server == NULL)
+      return NULL;
+  }
+  c = client_new (uri ? uri : sockact_name (server), uri, server,
+                  opts->writable, opts->no_extents);
+  sockact_unref (server);       /* c holds its own reference */
+  if (c == NULL)
+    return NULL;
+  c->init = probe (c);
+  if (backend_open_done (&c->b) == -1 ||
+      (opts->writable && check_sink (c, opts) == -1)) {
+    int err = errno;
+    backend_close (&c->b);
+    errno = err;
+    return NULL;
+  }
+  return &c->b;
+}

@@ -1,0 +1,123 @@
+/* nbdferry: what the pieces of the NBD server share (not for other code). */
+#ifndef NBDFERRY_NBD_SERVER_INTERNAL_H
+#define NBDFERRY_NBD_SERVER_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "server.h"
+
+#define SERVER_WRITE_TIMEOUT_MS (120 * 1000)
+#define SERVER_MAX_OPTIONS      256     /* options per handshake */
+#define SERVER_MAX_DESCRIPTORS  (1 << 16) /* block status, per chunk */
+#define SERVER_QUEUE_BYTES      (256 * 1024 * 1024) /* payload in flight */
+#define SERVER_QUEUE_DEPTH      64      /* requests in flight */
+#define SERVER_META_ID          1       /* base:allocation */
+
+struct server {
+  struct backend *b;
+  struct server_config cfg;
+  const char *export_name;      /* never NULL */
+  uint64_t minimum, preferred, maximum; /* advertised */
+  bool read_only;
+  int stop_pipe[2];             /* [0] turns readable on stop */
+
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  unsigned nconns;              /* connection threads alive */
+
+  int *listeners;
+  unsigned nlisteners;
+
+  /* Init state goes stale through our own writes (NBD-PROTOCOL.md §B). */
+  atomic_bool dirtied;          /* data written or trimmed: not all zero */
+  atomic_bool filled;           /* written or zeroed: holes may be gone */
+};
+
+/* One request from the wire. */
+struct request {
+  struct request *next;
+  uint16_t flags, type;
+  uint64_t cookie, offset;
+  uint64_t count;               /* effect length, or payload length */
+  void *data;                   /* WRITE payload */
+  uint64_t reserved;            /* payload bytes counted in the queue */
+};
+
+struct conn {
+  struct server *s;
+  int fd;
+
+  /* Negotiated in the handshake. */
+  int64_t deadline;             /* of the handshake, wire_now_ms() time */
+  bool no_zeroes, sr, eh, meta;
+  uint16_t tflags;
+
+  /* Transmission. */
+  pthread_mutex_t write_lock;
+  atomic_bool dead;             /* a reply could not be written */
+
+  pthread_mutex_t qlock;
+  pthread_cond_t qcond;         /* work queued, or room made */
+  struct request *head, *tail;
+  unsigned queued, busy;
+  uint64_t queued_bytes;
+  bool closing;                 /* reader done: workers exit when idle */
+};
+
+extern void server_log (struct server *s, const char *fs, ...)
+  __attribute__ ((format (printf, 2, 3)));
+
+/* handshake.c: 1 = enter transmission, 0 = client left cleanly,
+ * -1 = drop the connection.
+ */
+extern int srv_handshake (struct conn *c);
+
+/* The transmission flags for this connection's negotiated state. */
+extern uint16_t srv_transmission_flags (const struct conn *c);
+
+/* transmission.c: serve requests until DISC, EOF, an error or a stop. */
+extern void srv_transmission (struct conn *c);
+
+/* request.c: read one request into r (payload included).  Returns 1 with
+ * *err = 0 (run it) or an NBD error (refused before the backend), 0 when
+ * the client disconnected (DISC), -1 to drop the connection.
+ * reserve(c, bytes) is called before a payload is allocated and may wait
+ * for room in the queue.
+ */
+extern int srv_request_read (struct conn *c, struct request *r,
+                             uint32_t *err,
+                             void (*reserve) (struct conn *, uint64_t));
+/* The checks done before the backend sees a request: 0 or an NBD error. */
+extern uint32_t srv_request_check (const struct conn *c,
+                                   const struct request *r);
+
+/* reply.c: whole replies, written under the connection's write lock. */
+extern void srv_reply_ok (struct conn *c, const struct request *r);
+extern void srv_reply_error (struct conn *c, const struct request *r,
+                             uint32_t err);
+/* Chunks of a structured READ reply, written in one go. */
+struct read_chunk {
+  uint64_t offset, length;
+  bool hole;
+  const void *data;
+};
+extern void srv_reply_read (struct conn *c, const struct request *r,
+                            const struct read_chunk *chunks, size_t n);
+/* Block status: n descriptors (length, status) for base:allocation. */
+struct bs_desc {
+  uint64_t length;
+  uint32_t status;
+};
+extern void srv_reply_status (struct conn *c, const struct request *r,
+                              const struct bs_desc *d, size_t n);
+
+/* commands.c: run a checked request against the backend and reply. */
+extern void srv_execute (struct conn *c, struct request *r);
+/* errno -> NBD error for a request with flags. */
+extern uint32_t srv_errno (int err, uint16_t flags);
+
+#endif /* NBDFERRY_NBD_SERVER_INTERNAL_H */

@@ -1,0 +1,323 @@
+/* nbdferry: the NBD server's listening sockets, connections and limits. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "nbd/wire.h"
+#include "server-internal.h"
+
+void
+server_log (struct server *s, const char *fs, ...)
+{
+  char msg[512];
+  va_list ap;
+  int saved = errno;
+
+  if (s->cfg.log == NULL)
+    return;
+  va_start (ap, fs);
+  vsnprintf (msg, sizeof msg, fs, ap);
+  va_end (ap);
+  s->cfg.log (s->cfg.log_opaque, msg);
+  errno = saved;
+}
+
+struct server *
+server_new (struct backend *b, const struct server_config *cfg)
+{
+  struct server *s = calloc (1, sizeof *s);
+
+  if (s == NULL) {
+    set_error_errno ("server");
+    return NULL;
+  }
+  s->b = b;
+  s->cfg = *cfg;
+  if (s->cfg.threads == 0)
+    s->cfg.threads = 4;
+  if (s->cfg.max_connections == 0)
+    s->cfg.max_connections = 64;
+  if (s->cfg.handshake_timeout == 0)
+    s->cfg.handshake_timeout = 30;
+  s->export_name = cfg->export_name ? cfg->export_name : "";
+  s->minimum = cfg->minimum ? cfg->minimum : b->bs[BS_MINIMUM];
+  s->preferred = cfg->preferred ? cfg->preferred : b->bs[BS_PREFERRED];
+  s->maximum = cfg->maximum ? cfg->maximum : b->bs[BS_MAX_DATA];
+  if (s->maximum > UINT32_MAX)
+    s->maximum = UINT32_MAX;
+  s->read_only = cfg->read_only || !b->can_write;
+  pthread_mutex_init (&s->lock, NULL);
+  pthread_cond_init (&s->cond, NULL);
+  if (pipe2 (s->stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+    set_error_errno ("server: pipe");
+    free (s);
+    return NULL;
+  }
+  return s;
+}
+
+void
+server_free (struct server *s)
+{
+  unsigned i;
+
+  if (s == NULL)
+    return;
+  for (i = 0; i < s->nlisteners; ++i)
+    if (s->listeners[i] >= 0)
+      close (s->listeners[i]);
+  free (s->listeners);
+  close (s->stop_pipe[0]);
+  close (s->stop_pipe[1]);
+  pthread_mutex_destroy (&s->lock);
+  pthread_cond_destroy (&s->cond);
+  free (s);
+}
+
+void
+server_stop (struct server *s)
+{
+  char c = 0;
+  ssize_t r = write (s->stop_pipe[1], &c, 1);
+  (void) r;                     /* already stopping if the pipe is full */
+}
+
+int
+server_add_listener (struct server *s, int fd)
+{
+  int *l = realloc (s->listeners, (s->nlisteners + 1) * sizeof *l);
+
+  if (l == NULL) {
+    set_error_errno ("server");
+    return -1;
+  }
+  s->listeners = l;
+  l[s->nlisteners++] = fd;
+  return fd;
+}
+
+int
+server_listen_unix (struct server *s, const char *path)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd;
+
+  if (strlen (path) >= sizeof addr.sun_path) {
+    set_error ("%s: socket path too long", path);
+    return -1;
+  }
+  strcpy (addr.sun_path, path);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd == -1 ||
+      bind (fd, (struct sockaddr *) &addr, sizeof addr) == -1 ||
+      listen (fd, SOMAXCONN) == -1) {
+    set_error_errno ("%s", path);
+    if (fd >= 0)
+      close (fd);
+    return -1;
+  }
+  return server_add_listener (s, fd);
+}
+
+static int
+listen_addr (const struct addrinfo *a)
+{
+  int fd = socket (a->ai_family, a->ai_socktype | SOCK_CLOEXEC,
+                   a->ai_protocol);
+  int one = 1;
+
+  if (fd == -1)
+    return -1;
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (a->ai_family == AF_INET6)
+    setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  if (bind (fd, a->ai_addr, a->ai_addrlen) == -1 ||
+      listen (fd, SOMAXCONN) == -1) {
+    int saved = errno;
+    close (fd);
+    errno = saved;
+    return -1;
+  }
+  return fd;
+}
+
+int
+server_listen_tcp (struct server *s, const char *bind, const char *port)
+{
+  struct addrinfo hints = {
+    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    .ai_flags = AI_PASSIVE | AI_ADDRCONFIG,
+  }, *res, *a;
+  int r, first = -1;
+
+  if (bind == NULL)
+    bind = "127.0.0.1";
+  r = getaddrinfo (bind, port, &hints, &res);
+  if (r != 0) {
+    set_error ("%s:%s: %s", bind, port, gai_strerror (r));
+    return -1;
+  }
+  for (a = res; a; a = a->ai_next) {
+    int fd = listen_addr (a);
+    if (fd == -1) {
+      set_error_errno ("%s:%s", bind, port);
+      continue;
+    }
+    if (server_add_listener (s, fd) == -1) {
+      close (fd);
+      break;
+    }
+    if (first == -1)
+      first = fd;
+  }
+  freeaddrinfo (res);
+  return first;
+}
+
+static void
+serve_conn (struct server *s, int fd)
+{
+  struct conn c = { .s = s, .fd = fd };
+
+  pthread_mutex_init (&c.write_lock, NULL);
+  pthread_mutex_init (&c.qlock, NULL);
+  pthread_cond_init (&c.qcond, NULL);
+  c.deadline = wire_now_ms () + s->cfg.handshake_timeout * INT64_C(1000);
+  if (srv_handshake (&c) == 1)
+    srv_transmission (&c);
+  else
+    server_log (s, "handshake ended: %m");
+  close (fd);
+  pthread_mutex_destroy (&c.write_lock);
+  pthread_mutex_destroy (&c.qlock);
+  pthread_cond_destroy (&c.qcond);
+}
+
+void
+server_serve_fd (struct server *s, int fd)
+{
+  serve_conn (s, fd);
+}
+
+struct conn_start {
+  struct server *s;
+  int fd;
+};
+
+static void *
+conn_thread (void *arg)
+{
+  struct conn_start cs = *(struct conn_start *) arg;
+
+  free (arg);
+  serve_conn (cs.s, cs.fd);
+  pthread_mutex_lock (&cs.s->lock);
+  cs.s->nconns--;
+  pthread_cond_broadcast (&cs.s->cond);
+  pthread_mutex_unlock (&cs.s->lock);
+  return NULL;
+}
+
+/* Start a thread for a new connection, within the connection limit. */
+static void
+start_conn (struct server *s, int fd)
+{
+  struct conn_start *cs;
+  pthread_attr_t attr;
+  pthread_t t;
+  int one = 1, r;
+
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  pthread_mutex_lock (&s->lock);
+  if (s->nconns >= s->cfg.max_connections) {
+    pthread_mutex_unlock (&s->lock);
+    server_log (s, "connection limit reached: refusing a client");
+    close (fd);
+    return;
+  }
+  s->nconns++;
+  pthread_mutex_unlock (&s->lock);
+
+  cs = malloc (sizeof *cs);
+  r = -1;
+  if (cs) {
+    *cs = (struct conn_start) { s, fd };
+    pthread_attr_init (&attr);
+    pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+    r = pthread_create (&t, &attr, conn_thread, cs);
+    pthread_attr_destroy (&attr);
+  }
+  if (r != 0) {
+    free (cs);
+    close (fd);
+    pthread_mutex_lock (&s->lock);
+    s->nconns--;
+    pthread_mutex_unlock (&s->lock);
+  }
+}
+
+static void
+accept_loop (struct server *s)
+{
+  unsigned n = s->nlisteners, i;
+  CLEANUP_FREE struct pollfd *p = calloc (n + 1, sizeof *p);
+
+  if (p == NULL)
+    return;
+  for (i = 0; i < n; ++i)
+    p[i] = (struct pollfd) { .fd = s->listeners[i], .events = POLLIN };
+  p[n] = (struct pollfd) { .fd = s->stop_pipe[0], .events = POLLIN };
+  for (;;) {
+    if (poll (p, n + 1, -1) == -1) {
+      if (errno == EINTR)
+        continue;
+      return;
+    }
+    if (p[n].revents)
+      return;
+    for (i = 0; i < n; ++i)
+      if (p[i].revents & POLLIN) {
+        int fd = accept4 (p[i].fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd >= 0)
+          start_conn (s, fd);
+        else if (errno == EMFILE || errno == ENFILE)
+          usleep (100000);      /* let connections finish */
+      }
+  }
+}
+
+int
+server_run (struct server *s)
+{
+  unsigned i;
+
+  accept_loop (s);
+  for (i = 0; i < s->nlisteners; ++i) {
+    close (s->listeners[i]);
+    s->listeners[i] = -1;
+  }
+  /* Connections see the stop pipe, finish what is in flight and go. */
+  pthread_mutex_lock (&s->lock);
+  while (s->nconns > 0)
+    pthread_cond_wait (&s->cond, &s->lock);
+  pthread_mutex_unlock (&s->lock);
+  if (!s->read_only && backend_flush (s->b, 0) == -1) {
+    set_error_errno ("%s: flush", s->b->name);
+    return -1;
+  }
+  return 0;
+}

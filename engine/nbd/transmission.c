@@ -1,0 +1,157 @@
+/* nbdferry: the transmission phase of one connection.
+ *
+ * The connection's thread reads requests; those that passed the checks go
+ * to a queue served by a small pool of workers, which call the backend and
+ * write the replies.  The queue is bounded both in requests and in payload
+ * bytes, so a client cannot make us hold more than SERVER_QUEUE_BYTES of
+ * its writes.  After DISC, end of file, a broken frame or a server stop the
+ * reader stops, the workers finish what was queued, and we return.
+ */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "cleanup.h"
+#include "nbd/proto.h"
+#include "server-internal.h"
+
+uint16_t
+srv_transmission_flags (const struct conn *c)
+{
+  const struct server *s = c->s;
+  const struct backend *b = s->b;
+  uint16_t f = NBD_FLAG_HAS_FLAGS | NBD_FLAG_SEND_CACHE;
+
+  if (s->read_only)
+    f |= NBD_FLAG_READ_ONLY;
+  else {
+    f |= NBD_FLAG_SEND_FLUSH | NBD_FLAG_SEND_FUA |
+      NBD_FLAG_SEND_WRITE_ZEROES | NBD_FLAG_SEND_FAST_ZERO;
+    if (b->can_trim)
+      f |= NBD_FLAG_SEND_TRIM;
+  }
+  if (c->sr || c->eh)
+    f |= NBD_FLAG_SEND_DF;
+  if (b->can_multi_conn)
+    f |= NBD_FLAG_CAN_MULTI_CONN;
+  return f;
+}
+
+static void *
+worker (void *arg)
+{
+  struct conn *c = arg;
+
+  for (;;) {
+    struct request *r;
+
+    pthread_mutex_lock (&c->qlock);
+    while (c->head == NULL && !c->closing)
+      pthread_cond_wait (&c->qcond, &c->qlock);
+    r = c->head;
+    if (r == NULL) {
+      pthread_mutex_unlock (&c->qlock);
+      return NULL;
+    }
+    c->head = r->next;
+    if (c->head == NULL)
+      c->tail = NULL;
+    pthread_mutex_unlock (&c->qlock);
+
+    srv_execute (c, r);
+
+    pthread_mutex_lock (&c->qlock);
+    c->queued--;
+    c->queued_bytes -= r->reserved;
+    pthread_cond_broadcast (&c->qcond);
+    pthread_mutex_unlock (&c->qlock);
+    free (r->data);
+    free (r);
+  }
+}
+
+/* Wait until a request with a payload of bytes fits, and count it. */
+static void
+reserve (struct conn *c, uint64_t bytes)
+{
+  LOCK_IN_SCOPE (&c->qlock);
+  while (c->queued > 0 && c->queued_bytes + bytes > SERVER_QUEUE_BYTES)
+    pthread_cond_wait (&c->qcond, &c->qlock);
+  c->queued_bytes += bytes;
+}
+
+static void
+unreserve (struct conn *c, uint64_t bytes)
+{
+  LOCK_IN_SCOPE (&c->qlock);
+  c->queued_bytes -= bytes;
+}
+
+static void
+enqueue (struct conn *c, struct request *r)
+{
+  LOCK_IN_SCOPE (&c->qlock);
+  while (c->queued >= SERVER_QUEUE_DEPTH)
+    pthread_cond_wait (&c->qcond, &c->qlock);
+  if (c->tail)
+    c->tail->next = r;
+  else
+    c->head = r;
+  c->tail = r;
+  c->queued++;
+  pthread_cond_broadcast (&c->qcond);
+}
+
+/* Read requests until the connection ends. */
+static void
+reader (struct conn *c)
+{
+  while (!atomic_load (&c->dead)) {
+    struct request *r = calloc (1, sizeof *r);
+    uint32_t err = 0;
+    int ret;
+
+    if (r == NULL)
+      return;
+    ret = srv_request_read (c, r, &err, reserve);
+    if (ret == 1 && err == 0) {
+      enqueue (c, r);
+      continue;
+    }
+    unreserve (c, r->reserved);
+    free (r->data);
+    if (ret == 1)
+      srv_reply_error (c, r, err);
+    free (r);
+    if (ret != 1)
+      return;
+  }
+}
+
+void
+srv_transmission (struct conn *c)
+{
+  unsigned n = c->s->cfg.threads, i;
+  CLEANUP_FREE pthread_t *t = calloc (n, sizeof *t);
+  unsigned started = 0;
+
+  c->tflags = srv_transmission_flags (c);
+  if (t == NULL)
+    return;
+  for (i = 0; i < n; ++i)
+    if (pthread_create (&t[i], NULL, worker, c) == 0)
+      started++;
+    else
+      break;
+  if (started == 0)
+    return;
+
+  reader (c);
+
+  pthread_mutex_lock (&c->qlock);
+  c->closing = true;
+  pthread_cond_broadcast (&c->qcond);
+  pthread_mutex_unlock (&c->qlock);
+  for (i = 0; i < started; ++i)
+    pthread_join (t[i], NULL);
+}

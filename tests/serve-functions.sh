@@ -1,0 +1,39 @@
+# Helpers for the `nbdferry serve` tests, sourced after functions.sh.
+#
+#   start_serve NAME ARGS...   nbdferry serve --unix=$tmp/NAME.sock ARGS in
+#                              the background; sets $sock, $uri, $serve_pid
+#   stop_serve                 SIGTERM it and check it exits 0
+#   nbdraw ARGS...             our raw client (tests/nbdraw)
+
+nbdraw () { "$abs_builddir/tests/nbdraw" "$@"; }
+
+start_serve () {
+  local name=$1; shift
+  sock=$tmp/$name.sock
+  uri="nbd+unix:///?socket=$sock"
+  rm -f "$tmp/$name.pid"
+  $NBDFERRY serve --unix="$sock" --pidfile="$tmp/$name.pid" "$@" &
+  serve_pid=$!
+  cleanup_fn "kill $serve_pid 2>/dev/null"
+  local i
+  for i in $(seq 100); do
+    [ -s "$tmp/$name.pid" ] && [ -S "$sock" ] && return 0
+    kill -0 $serve_pid 2>/dev/null || fail "nbdferry serve $* exited"
+    sleep 0.1
+  done
+  fail "nbdferry serve $* did not start"
+}
+
+stop_serve () {
+  kill -TERM $serve_pid
+  local status=0
+  wait $serve_pid || status=$?
+  [ $status -eq 0 ] || fail "nbdferry serve exited with $status after SIGTERM"
+}
+
+# nbdsh runs "python3 -m nbd": use the system python when the first
+# python3 on PATH lacks libnbd's module.
+if ! python3 -c 'import nbd' 2>/dev/null &&
+   /usr/bin/python3 -c 'import nbd' 2>/dev/null; then
+  nbdsh () { PATH=/usr/bin:$PATH command nbdsh "$@"; }
+fi

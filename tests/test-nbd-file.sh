@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# file -> nbdkit memory -> file: bytes and holes survive the round trip.
+source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$abs_srcdir/tests/nbd-functions.sh"
+requires qemu-img --version
+
+requires_driver "$tmp/probe"
+dd if=/dev/urandom of="$tmp/in" bs=64k count=16 seek=10 status=none
+truncate -s 8M "$tmp/in"
+start_nbdkit mem memory 8M
+$NBDFERRY "$tmp/in" "$(nbd_uri mem)" || fail "file -> nbd failed"
+$NBDFERRY "$(nbd_uri mem)" "$tmp/out" || fail "nbd -> file failed"
+cmp "$tmp/in" "$tmp/out" || fail "round trip changed the bytes"
+[ "$(allocated "$tmp/out")" -lt $((4 * 1024 * 1024)) ] ||
+  fail "holes were not kept: $(allocated "$tmp/out") bytes allocated"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# nbd -> nbd: a sparse source served by nbdkit arrives byte for byte in an
+# nbdkit memory export.
+source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$abs_srcdir/tests/nbd-functions.sh"
+
+start_nbdkit src sparse-random 64M seed=7 percent=30 runlength=262144
+start_nbdkit dst memory 64M
+$NBDFERRY "$(nbd_uri src)" "$(nbd_uri dst)" || fail "copy failed"
+dump "$(nbd_uri src)" "$tmp/src.img"
+dump "$(nbd_uri dst)" "$tmp/dst.img"
+cmp "$tmp/src.img" "$tmp/dst.img" || fail "destination differs from source"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+source "${abs_srcdir:-.}/tests/functions.sh"
+source "$abs_srcdir/tests/serve-functions.sh"
+# Option haggling: LIST, STARTTLS (ERR_POLICY), unknown (ERR_UNSUP), meta
+# contexts, EH vs SR, INFO errors, EXPORT_NAME, and INIT_STATE of a file
+# with data.
+head -c 1M /dev/urandom > "$tmp/img"
+start_serve s "$tmp/img"
+nbdraw "$sock" options
+nbdraw "$sock" exportname
+out=$(nbdraw "$sock" info)
+echo "$out"
+[ "$out" = "size=1048576 flags=0xd6d min=1 pref=4096 max=67108864 init=0" ] ||
+  fail "unexpected INFO: $out"
+stop_serve
