@@ -101,6 +101,9 @@ show_plan (const struct copy_stats *st)
              st->zero_reason);
   if (p->note[0])
     fprintf (stderr, "nbdferry: %s\n", p->note);
+  if (st->tail)
+    fprintf (stderr, "nbdferry: the last %" PRIu64 " bytes are not whole "
+             "destination blocks: read-modify-write\n", st->tail);
 }
 
 static double

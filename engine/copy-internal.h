@@ -14,6 +14,10 @@
 
 struct copy {
   struct backend *src, *dst;
+  /* The read-modify-write filter over a dup of dst, for what is not whole
+   * blocks of dst (the source's unaligned tail); NULL when all is aligned.
+   */
+  struct backend *rmw;
   const struct copy_opts *opts;
   struct copy_stats *stats;
   uint64_t size;                /* bytes to copy (the source size) */

@@ -97,6 +97,16 @@ reader (void *arg)
   return NULL;
 }
 
+/* Where writes go: through read-modify-write when the sink has blocks the
+ * stream's end may not fill (one writer thread: the filter's aligned
+ * pieces go straight down).
+ */
+static struct backend *
+sink (struct copy *cp)
+{
+  return cp->rmw ? cp->rmw : cp->dst;
+}
+
 static int
 zero_or_skip (struct copy *cp, uint64_t offset, uint64_t count)
 {
@@ -106,7 +116,7 @@ zero_or_skip (struct copy *cp, uint64_t offset, uint64_t count)
     atomic_fetch_add (&st->skipped, count);
     return 0;
   }
-  if (backend_zero (cp->dst, count, offset,
+  if (backend_zero (sink (cp), count, offset,
                     cp->opts->allocated ? 0 : F_MAY_TRIM) == -1) {
     copy_fail (cp, cp->dst, "zero", offset, count, errno);
     return -1;
@@ -118,7 +128,7 @@ zero_or_skip (struct copy *cp, uint64_t offset, uint64_t count)
 static int
 write_data (struct copy *cp, const char *buf, uint64_t offset, uint64_t n)
 {
-  if (backend_pwrite (cp->dst, buf, n, offset, 0) == -1) {
+  if (backend_pwrite (sink (cp), buf, n, offset, 0) == -1) {
     copy_fail (cp, cp->dst, "write", offset, n, errno);
     return -1;
   }

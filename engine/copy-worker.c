@@ -30,6 +30,7 @@ struct op {
   struct worker *w;
   struct slot *slot;            /* the buffer it uses, or NULL */
   enum op_kind kind;
+  bool rmw;                     /* through cp->rmw: not whole dst blocks */
   uint64_t offset, count;
   int err;
   struct op *next;              /* done queue or free list */
@@ -96,15 +97,16 @@ submit (struct worker *w, struct op *op)
   void *buf = op->slot ? op->slot->buf + (op->offset - op->slot->offset)
     : NULL;
   uint32_t zflags = w->cp->opts->allocated ? 0 : F_MAY_TRIM;
+  struct backend *dst = op->rmw ? w->cp->rmw : w->dst;
   int r;
 
   if (w->sync) {
     switch (op->kind) {
     case OP_READ: r = backend_pread (w->src, buf, op->count, op->offset, 0);
       break;
-    case OP_WRITE: r = backend_pwrite (w->dst, buf, op->count, op->offset, 0);
+    case OP_WRITE: r = backend_pwrite (dst, buf, op->count, op->offset, 0);
       break;
-    default: r = backend_zero (w->dst, op->count, op->offset, zflags);
+    default: r = backend_zero (dst, op->count, op->offset, zflags);
     }
     op_done (&op->c, r == -1 ? errno : 0);
     return;
@@ -114,10 +116,10 @@ submit (struct worker *w, struct op *op)
     r = backend_aio_pread (w->src, buf, op->count, op->offset, 0, &op->c);
     break;
   case OP_WRITE:
-    r = backend_aio_pwrite (w->dst, buf, op->count, op->offset, 0, &op->c);
+    r = backend_aio_pwrite (dst, buf, op->count, op->offset, 0, &op->c);
     break;
   default:
-    r = backend_aio_zero (w->dst, op->count, op->offset, zflags, &op->c);
+    r = backend_aio_zero (dst, op->count, op->offset, zflags, &op->c);
   }
   if (r == -1)
     op_done (&op->c, errno);
@@ -127,6 +129,37 @@ static void
 oom (struct worker *w)
 {
   copy_fail (w->cp, w->dst, "allocating a request", 0, 0, ENOMEM);
+}
+
+/* Queue a write or zero of the destination.  What is not whole blocks of
+ * the sink (only ever the source's unaligned end) is split off and goes
+ * through the read-modify-write filter; the rest goes straight down.
+ */
+static bool
+queue_dst (struct worker *w, enum op_kind kind, struct slot *s,
+           uint64_t offset, uint64_t count)
+{
+  uint64_t end = offset + count, split = end;
+  struct op *op;
+
+  if (w->cp->rmw) {
+    uint64_t min = w->dst->bs[BS_MINIMUM];
+    split = offset % min ? offset : round_down (end, min);
+    if (split < offset)
+      split = offset;
+  }
+  if (split > offset) {
+    if ((op = new_op (w, kind, s, offset, split - offset)) == NULL)
+      return false;
+    submit (w, op);
+  }
+  if (split < end) {
+    if ((op = new_op (w, kind, s, split, end - split)) == NULL)
+      return false;
+    op->rmw = true;
+    submit (w, op);
+  }
+  return true;
 }
 
 /* A zero run of the source: nothing to do, or a zero request. */
@@ -142,11 +175,9 @@ zero_range (struct worker *w, uint64_t offset, uint64_t count)
   }
   while (count > 0 && !atomic_load (&cp->stop)) {
     uint64_t n = count < w->plan->zero ? count : w->plan->zero;
-    struct op *op = new_op (w, OP_ZERO, NULL, offset, n);
 
-    if (op == NULL)
+    if (!queue_dst (w, OP_ZERO, NULL, offset, n))
       return oom (w);
-    submit (w, op);
     offset += n;
     count -= n;
   }
@@ -161,7 +192,6 @@ write_slot (struct worker *w, struct slot *s)
   s->pending++;                 /* hold the buffer while submitting */
   while (pos < s->count && !atomic_load (&w->cp->stop)) {
     uint64_t left = s->count - pos, n;
-    struct op *op;
 
     if (sparse) {
       n = zero_run (s->buf + pos, left, sparse, true);
@@ -174,9 +204,8 @@ write_slot (struct worker *w, struct slot *s)
     }
     else
       n = left;
-    if ((op = new_op (w, OP_WRITE, s, s->offset + pos, n)) == NULL)
+    if (!queue_dst (w, OP_WRITE, s, s->offset + pos, n))
       return oom (w);
-    submit (w, op);
     pos += n;
   }
   release_slot (w, s);

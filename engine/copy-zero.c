@@ -47,20 +47,28 @@ extents_say_zero (struct backend *dst, uint64_t size)
   return zero && pos >= size;
 }
 
-/* Zero [0, size) in MAX_ZERO pieces with FAST_ZERO: all or nothing. */
+/* Zero [0, size) in MAX_ZERO pieces with FAST_ZERO: all or nothing.  A
+ * part that is not whole blocks of dst cannot be fast: it is zeroed by
+ * read-modify-write once the rest was.
+ */
 static bool
 fast_zero_all (struct copy *cp)
 {
   struct backend *dst = cp->dst;
-  uint64_t step = cp->stats->plan.zero, pos;
+  uint64_t step = cp->stats->plan.zero, pos, end = cp->size;
 
   if (!dst->can_fast_zero || cp->opts->allocated)
     return false;
-  for (pos = 0; pos < cp->size; pos += step) {
-    uint64_t n = cp->size - pos < step ? cp->size - pos : step;
+  if (cp->rmw)
+    end = round_down (end, dst->bs[BS_MINIMUM]);
+  for (pos = 0; pos < end; pos += step) {
+    uint64_t n = end - pos < step ? end - pos : step;
     if (backend_zero (dst, n, pos, F_FAST_ZERO | F_MAY_TRIM) == -1)
       return false;             /* ENOTSUP or worse: zero holes one by one */
   }
+  if (end < cp->size &&
+      backend_zero (cp->rmw, cp->size - end, end, 0) == -1)
+    return false;
   return true;
 }
 
@@ -77,7 +85,9 @@ copy_zero_state (struct copy *cp)
     s->zero_reason = "initial state";
   else if (cp->src->is_stream)
     s->zero_reason = NULL;      /* unknown size: nothing to prove */
-  else if (extents_say_zero (cp->dst, cp->size))
+  /* Asked in whole blocks: the sink may refuse anything else. */
+  else if (extents_say_zero (cp->dst,
+                             round_up (cp->size, cp->dst->bs[BS_MINIMUM])))
     s->zero_reason = "extents";
   else if (fast_zero_all (cp))
     s->zero_reason = "fast zero";

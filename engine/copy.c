@@ -16,6 +16,7 @@
 #include "cleanup.h"
 #include "copy-internal.h"
 #include "error.h"
+#include "filters/rmw.h"
 #include "progress.h"
 
 static const char *
@@ -132,6 +133,67 @@ plan_copy (struct copy *cp)
   cp->slots = slots;
 }
 
+/* The plan stays aligned to the raw sink's blocks, so the bulk goes to it
+ * directly; only a part of the copy that is not whole blocks of the sink
+ * (the end of a source whose size is not a multiple of the sink's minimum,
+ * or any of a stream of unknown size) goes through read-modify-write.
+ */
+static int
+open_rmw (struct copy *cp)
+{
+  struct backend *dst = cp->dst, *next;
+  uint64_t min = dst->bs[BS_MINIMUM];
+
+  if (min == 1 || dst->is_stream ||
+      (!cp->src->is_stream && cp->size % min == 0))
+    return 0;
+  if (!cp->src->is_stream)
+    cp->stats->tail = cp->size % min;
+  if ((next = backend_dup (dst)) == NULL) {
+    set_error_errno ("%s: opening a connection for read-modify-write",
+                     dst->name);
+    return -1;
+  }
+  if ((cp->rmw = rmw_filter_open (next)) == NULL) {
+    backend_close (next);
+    return -1;
+  }
+  return 0;
+}
+
+static int
+copy_body (struct copy *cp)
+{
+  const struct copy_opts *opts = cp->opts;
+  struct backend *src = cp->src, *dst = cp->dst;
+  int r;
+
+  if (copy_zero_state (cp) == -1)
+    return -1;
+  if (src->is_stream || dst->is_stream) {
+    cp->stats->workers = 1;
+    r = copy_stream (cp);
+  }
+  else {
+    cp->stats->workers = count_workers (cp);
+    r = run_workers (cp, cp->stats->workers);
+  }
+  if (r == 0 && opts->flush && backend_flush (dst, 0) == -1) {
+    copy_fail (cp, dst, "flush", 0, 0, errno);
+    r = -1;
+  }
+  /* The read-modify-write connection wrote too. */
+  if (r == 0 && opts->flush && cp->rmw && backend_flush (cp->rmw, 0) == -1) {
+    copy_fail (cp, dst, "flush", 0, 0, errno);
+    r = -1;
+  }
+  if (r == -1) {
+    set_error ("%s", cp->error);
+    return -1;
+  }
+  return 0;
+}
+
 int
 copy_run (struct backend *src, struct backend *dst,
           const struct copy_opts *opts, struct copy_stats *stats)
@@ -140,32 +202,17 @@ copy_run (struct backend *src, struct backend *dst,
     .src = src, .dst = dst, .opts = opts, .stats = stats,
     .lock = PTHREAD_MUTEX_INITIALIZER,
   };
-  int r;
+  int r, err;
 
   if (check_sizes (&cp) == -1)
     return -1;
   plan_copy (&cp);
   stats->total = cp.size = src->is_stream ? 0 : src->size;
-
-  if (src->is_stream || dst->is_stream) {
-    stats->workers = 1;
-    if (copy_zero_state (&cp) == -1)
-      return -1;
-    r = copy_stream (&cp);
-  }
-  else {
-    if (copy_zero_state (&cp) == -1)
-      return -1;
-    stats->workers = count_workers (&cp);
-    r = run_workers (&cp, stats->workers);
-  }
-  if (r == 0 && opts->flush && backend_flush (dst, 0) == -1) {
-    copy_fail (&cp, dst, "flush", 0, 0, errno);
-    r = -1;
-  }
-  if (r == -1) {
-    set_error ("%s", cp.error);
+  if (open_rmw (&cp) == -1)
     return -1;
-  }
-  return 0;
+  r = copy_body (&cp);
+  err = errno;
+  backend_close (cp.rmw);       /* NULL is fine */
+  errno = err;
+  return r;
 }

@@ -36,6 +36,8 @@ struct copy_stats {
   uint64_t total;               /* the source size (for streams: at end) */
   unsigned workers;
   struct plan plan;
+  uint64_t tail;                /* bytes past dst's last whole block, done
+                                 * by read-modify-write (0: none) */
   bool dst_zero;                /* the destination was known to be zero */
   const char *zero_reason;      /* how that was known */
 };

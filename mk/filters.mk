@@ -1,0 +1,24 @@
+# filters: backends that wrap another backend (engine/filters/).
+libengine_a_SOURCES += \
+	engine/filters/rmw.c engine/filters/rmw.h
+
+check_PROGRAMS += tests/test-filters
+TESTS += tests/test-filters
+tests_test_filters_SOURCES = tests/test-filters.c tests/mem.h tests/unit.h
+tests_test_filters_LDADD = libengine.a $(ALL_LIBS)
+
+check_PROGRAMS += tests/test-copy-align
+TESTS += tests/test-copy-align
+tests_test_copy_align_SOURCES = tests/test-copy-align.c tests/mem.h tests/unit.h
+tests_test_copy_align_LDADD = libengine.a $(ALL_LIBS)
+
+# End-to-end: block-size limits (issue 4).
+BLOCKSIZE_TESTS = \
+	tests/test-blocksize-device.sh \
+	tests/test-blocksize-dst-short.sh \
+	tests/test-blocksize-islands.sh \
+	tests/test-blocksize-src-max.sh \
+	tests/test-blocksize-threads.sh \
+	tests/test-blocksize-tiny.sh
+TESTS += $(BLOCKSIZE_TESTS)
+EXTRA_DIST += $(BLOCKSIZE_TESTS) tests/blocksize-functions.sh
