@@ -204,8 +204,10 @@ write_slot (struct worker *w, struct slot *s)
     }
     else
       n = left;
-    if (!queue_dst (w, OP_WRITE, s, s->offset + pos, n))
-      return oom (w);
+    if (!queue_dst (w, OP_WRITE, s, s->offset + pos, n)) {
+      oom (w);
+      break;
+    }
     pos += n;
   }
   release_slot (w, s);
