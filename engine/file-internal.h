@@ -11,6 +11,12 @@
 
 #include "backend.h"
 
+/* Writes whose writeback may be in flight per handle before the oldest is
+ * waited for and dropped from the page cache: deep enough to keep the disk
+ * queue full, small enough that memory stays flat (16 x 1 MiB requests).
+ */
+#define FILE_WRITEBACK_WINDOW 16
+
 /* The open file, shared by every handle dup()ed from the first. */
 struct file_shared {
   atomic_uint refs;
@@ -39,12 +45,13 @@ struct file_be {
   int efd;                      /* eventfd signalled on completions */
   unsigned nr;                  /* io context capacity */
   unsigned in_flight;
-  /* Buffered writes: the range whose writeback this handle started last
-   * (engine/file-cache.c).  The lock matters only to the server, which
-   * shares one handle between threads.
+  /* Buffered writes: the ranges whose writeback this handle started and
+   * has not yet dropped, oldest first (engine/file-cache.c).  The lock
+   * matters only to the server, which shares one handle between threads.
    */
   pthread_mutex_t wb_lock;
-  uint64_t wb_off, wb_len;
+  struct { uint64_t offset, count; } wb[FILE_WRITEBACK_WINDOW];
+  unsigned wb_head, wb_n;
 };
 
 static inline struct file_shared *
