@@ -5,8 +5,9 @@
 #
 #   bench/run.sh [-n REPS] [WORKLOAD...]
 #
-# Workloads: dense sparse existing loop null nbd-dense nbd-sparse nbd-null
-# (default: all local ones).  Inputs are kept in $BENCH_DIR
+# Workloads: dense sparse existing loop null (local), nbd-file nbd-dense
+# nbd-null nbd-sparse (NBD client), serve-read serve-write (the server)
+# (default: the local ones).  Each workload takes well under a minute.  Inputs are kept in $BENCH_DIR
 # (default /var/tmp/nbdferry-bench) so later runs skip making them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -112,41 +113,84 @@ w_null () {
   prep=""
   run "file>null"
 }
-nbdkit_file () { echo "[ nbdkit -r file $dir/$1 ]"; }
-w_nbd-dense () {
-  warm dense.img
-  cmds=(
-    [nbdferry]="$ferry -- $(nbdkit_file dense.img) [ nbdkit memory 4G ]"
-    [nbdcopy]="nbdcopy -- $(nbdkit_file dense.img) [ nbdkit memory 4G ]"
-  )
-  prep=""
-  run "nbd>nbd"
+# NBD servers run outside the timed command, so peak RSS is the client's
+# alone.  serve NAME ARGS... (re)starts "nbdkit ARGS" on $dir/NAME.sock.
+serve () {
+  local name=$1; shift
+  [ -f "$dir/$name.pid" ] && kill "$(cat "$dir/$name.pid")" 2>/dev/null
+  rm -f "$dir/$name.sock" "$dir/$name.pid"
+  nbdkit -U "$dir/$name.sock" -P "$dir/$name.pid" "$@"
+  while [ ! -S "$dir/$name.sock" ]; do sleep 0.05; done
 }
-w_nbd-file () {
-  warm dense.img
-  cmds=(
-    [nbdferry]="$ferry -- dense.img [ nbdkit memory 4G ]"
-    [nbdcopy]="nbdcopy -- dense.img [ nbdkit memory 4G ]"
-  )
-  prep=""
-  run "file>nbd"
+stop_servers () {
+  local p
+  for p in "$dir"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")"; rm -f "$p"; done
+  return 0
 }
-w_nbd-null () {
-  warm dense.img
-  cmds=(
-    [nbdferry]="$ferry -- $(nbdkit_file dense.img) null:"
-    [nbdcopy]="nbdcopy -- $(nbdkit_file dense.img) null:"
-  )
-  prep=""
-  run "nbd>null"
+uri () { echo "nbd+unix:///?socket=$dir/$1.sock"; }
+both () {                       # both SRC DST: nbdferry and nbdcopy
+  cmds=( [nbdferry]="$ferry $1 $2" [nbdcopy]="nbdcopy $1 $2" )
 }
-w_nbd-sparse () {
-  cmds=(
-    [nbdferry]="$ferry -- [ nbdkit sparse-random 64G percent=1 ] null:"
-    [nbdcopy]="nbdcopy -- [ nbdkit sparse-random 64G percent=1 ] null:"
-  )
-  prep=""
-  run "nbd 64G 1%"
+w_nbd-file () {                 # file -> nbdkit memory
+  warm dense.img; both dense.img "$(uri mem)"
+  prep="serve mem memory 4G"
+  run "file>mem"; stop_servers
+}
+w_nbd-dense () {                # nbdkit file -> nbdkit memory / file
+  warm dense.img; serve src -r file dense.img
+  both "$(uri src)" "$(uri mem)"; prep="serve mem memory 4G"
+  run "nbd>mem"
+  both "$(uri src)" "$(uri dst)"
+  prep="rm -f out.img; truncate -s 4G out.img; serve dst file out.img cache=none"
+  run "nbd>file"; stop_servers
+}
+w_nbd-null () {                 # nbdkit file -> null:
+  warm dense.img; serve src -r file dense.img
+  both "$(uri src)" null:; prep=""
+  run "nbd>null"; stop_servers
+}
+w_nbd-sparse () {               # 64 GiB, 1 % data -> null: and -> memory
+  serve src -r sparse-random 64G percent=1
+  both "$(uri src)" null:; prep=""
+  run "64G>null"
+  both "$(uri src)" "$(uri mem)"; prep="serve mem memory 64G"
+  run "64G>mem"; stop_servers
+}
+trap stop_servers EXIT
+
+# Servers compared (issue 5): each exports the same file, started by the
+# client itself with socket activation.
+serve_cmd () {                  # serve_cmd SERVER FILE [ro]
+  local ro=${3:-}
+  case $1 in
+    nbdferry) echo "[ $ferry serve ${ro:+--read-only} $dir/$2 ]" ;;
+    nbdkit) echo "[ nbdkit ${ro:+-r} file $dir/$2 ]" ;;
+    qemu-nbd) echo "[ qemu-nbd -e 4 ${ro:+-r} -f raw $dir/$2 ]" ;;
+  esac
+}
+w_serve-read () {
+  local s
+  warm dense.img
+  for s in nbdferry nbdkit qemu-nbd; do
+    cmds=(
+      [nbdferry]="$ferry -- $(serve_cmd $s dense.img ro) null:"
+      [nbdcopy]="nbdcopy -- $(serve_cmd $s dense.img ro) null:"
+    )
+    prep=""
+    run "read<$s"
+  done
+}
+w_serve-write () {
+  local s
+  warm dense.img
+  for s in nbdferry nbdkit qemu-nbd; do
+    cmds=(
+      [nbdferry]="$ferry -- dense.img $(serve_cmd $s out.img)"
+      [nbdcopy]="nbdcopy -- dense.img $(serve_cmd $s out.img)"
+    )
+    prep="rm -f out.img; truncate -s 4G out.img"
+    run "write>$s"
+  done
 }
 
 make_inputs

@@ -29,9 +29,11 @@ static const struct poptOption table[] = {
     "Keep up to N requests in flight per worker (default 64)", "N" },
   { "request-size", '\0', POPT_ARG_STRING, NULL, OPT_REQUEST_SIZE,
     "Size of each read and write; clamped into both sides' block-size "
-    "limits (default 1M)", "SIZE" },
+    "limits (default 1M for local endpoints, 256k when a side is NBD)",
+    "SIZE" },
   { "queue-size", '\0', POPT_ARG_STRING, NULL, OPT_QUEUE_SIZE,
-    "Bytes of data in flight per worker (default 16M)", "SIZE" },
+    "Bytes of data in flight in the whole copy, shared by the workers "
+    "(default 16M)", "SIZE" },
   { "sparse", 'S', POPT_ARG_STRING, NULL, OPT_SPARSE,
     "Detect zero blocks of SIZE bytes in the data and do not write them "
     "(default 4096; 0 disables)", "SIZE" },

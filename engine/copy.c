@@ -115,20 +115,31 @@ check_sizes (struct copy *cp)
   return 0;
 }
 
+/* NBD requests default to nbdcopy's 256 KiB: many small requests in
+ * flight keep a connection busy.  Local I/O is synchronous, one request per
+ * worker at a time, and cheaper in 1 MiB pieces.
+ */
+#define NBD_DEFAULT_REQUEST (256 * 1024)
+
 static void
 plan_copy (struct copy *cp)
 {
   const struct copy_opts *o = cp->opts;
   struct plan *p = &cp->stats->plan;
-  uint64_t slots;
+  bool nbd = cp->src->has_aio || cp->dst->has_aio;
+  uint64_t req = o->request_size, slots;
 
-  plan_requests (cp->src->bs, cp->dst->bs, o->request_size, o->sparse, p);
+  if (req == 0 && nbd)
+    req = NBD_DEFAULT_REQUEST;
+  plan_requests (cp->src->bs, cp->dst->bs, req, o->sparse, p);
+  if (!o->request_size)
+    p->note[0] = '\0';         /* our own default, not worth a note */
+  /* --queue-size bounds the bytes in flight of the whole copy. */
   slots = o->requests ? o->requests : 64;
-  if (o->queue_size && slots * p->data > o->queue_size)
-    slots = o->queue_size / p->data;
-  if (slots < 1)
-    slots = 1;
-  if (o->synchronous)
+  if (o->queue_size &&
+      slots * p->data * cp->stats->workers > o->queue_size)
+    slots = o->queue_size / cp->stats->workers / p->data;
+  if (slots < 1 || o->synchronous)
     slots = 1;
   cp->slots = slots;
 }
@@ -170,14 +181,10 @@ copy_body (struct copy *cp)
 
   if (copy_zero_state (cp) == -1)
     return -1;
-  if (src->is_stream || dst->is_stream) {
-    cp->stats->workers = 1;
+  if (src->is_stream || dst->is_stream)
     r = copy_stream (cp);
-  }
-  else {
-    cp->stats->workers = count_workers (cp);
+  else
     r = run_workers (cp, cp->stats->workers);
-  }
   if (r == 0 && opts->flush && backend_flush (dst, 0) == -1) {
     copy_fail (cp, dst, "flush", 0, 0, errno);
     r = -1;
@@ -206,8 +213,9 @@ copy_run (struct backend *src, struct backend *dst,
 
   if (check_sizes (&cp) == -1)
     return -1;
-  plan_copy (&cp);
   stats->total = cp.size = src->is_stream ? 0 : src->size;
+  stats->workers = src->is_stream || dst->is_stream ? 1 : count_workers (&cp);
+  plan_copy (&cp);
   if (open_rmw (&cp) == -1)
     return -1;
   r = copy_body (&cp);
