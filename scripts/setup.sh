@@ -10,7 +10,7 @@ packages=(
   libnbd-dev libzstd-dev libaio-dev libpopt-dev
   # tests: real peers and tools
   nbdkit nbdkit-plugin-dev qemu-utils libnbd-bin python3-libnbd nbd-server
-  gnutls-bin zstd valgrind util-linux e2fsprogs
+  gnutls-bin zstd valgrind util-linux e2fsprogs time bc
 )
 
 missing=()

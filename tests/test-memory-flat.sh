@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Peak RSS does not grow with the image: copying 16x more data (dense and
+# sparse, file and NBD sides) costs no more memory.
+source "${abs_srcdir:-.}/tests/functions.sh"
+requires /usr/bin/time --version
+
+rss () {                        # peak RSS in KiB of nbdferry ARGS
+  /usr/bin/time -f %M -o "$tmp/rss" $NBDFERRY "$@" || fail "copy failed: $*"
+  cat "$tmp/rss"
+}
+check () {                      # check SMALL BIG: within 8 MiB
+  echo "$3: $1 KiB vs $2 KiB"
+  [ "$2" -le $(( $1 + 8192 )) ] || fail "$3: peak RSS grew from $1 to $2 KiB"
+  [ "$2" -le $(( 64 * 1024 )) ] || fail "$3: peak RSS $2 KiB over 64 MiB"
+}
+
+check "$(rss random:256M null:)" "$(rss random:4G null:)" "dense"
+check "$(rss sparse-random:4G null:)" "$(rss sparse-random:64G null:)" "sparse"
+check "$(rss random:128M "$tmp/a")" "$(rss random:2G "$tmp/b")" "to a file"
+if nbdkit --version >/dev/null 2>&1; then
+  check "$(rss -- [ nbdkit pattern 256M ] null:)" \
+        "$(rss -- [ nbdkit pattern 4G ] null:)" "from NBD"
+fi
