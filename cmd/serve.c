@@ -25,6 +25,7 @@
 #include "blocksize.h"
 #include "cleanup.h"
 #include "endpoints.h"
+#include "filters/rmw.h"
 #include "error.h"
 #include "file.h"
 #include "nbd/proto.h"
@@ -51,7 +52,7 @@ log_stderr (void *opaque, const char *msg)
 struct serve_args {
   char *unix_path, *port, *bind, *size, *export_name, *description;
   char *bs_min, *bs_pref, *bs_max, *run, *pidfile;
-  int read_only, threads, max_conns, timeout, verbose;
+  int read_only, direct, threads, max_conns, timeout, verbose;
 };
 
 /* A size with an optional binary suffix (engine/size.h). */
@@ -62,6 +63,28 @@ get_size (const char *opt, const char *s, uint64_t *out)
     return 0;
   fprintf (stderr, "nbdferry serve: %s: cannot parse size '%s'\n", opt, s);
   return -1;
+}
+
+/* A minimum below the target's own (a 4K-sector device served to clients
+ * that write 512-byte sectors) is honoured through the read-modify-write
+ * filter, which takes requests of any alignment.
+ */
+static int
+relax_minimum (const struct serve_args *a, struct backend **bp)
+{
+  struct backend *f;
+  uint64_t v;
+
+  if (!a->bs_min || get_size ("--blocksize-minimum", a->bs_min, &v) == -1 ||
+      v >= (*bp)->bs[BS_MINIMUM])
+    return 0;                   /* a bad value is reported by the caller */
+  f = rmw_filter_open (*bp);
+  if (f == NULL) {
+    fprintf (stderr, "nbdferry serve: %s\n", last_error (errno));
+    return -1;
+  }
+  *bp = f;
+  return 0;
 }
 
 /* Tighten the target's limits with --blocksize-*; same rules as any
@@ -78,12 +101,6 @@ advertised_limits (const struct serve_args *a, struct backend *b,
   if (a->bs_min) {
     if (get_size ("--blocksize-minimum", a->bs_min, &v) == -1)
       return -1;
-    if (v < b->bs[BS_MINIMUM]) {
-      fprintf (stderr, "nbdferry serve: --blocksize-minimum %" PRIu64
-               " is below the target's minimum %" PRIu64 "\n",
-               v, b->bs[BS_MINIMUM]);
-      return -1;
-    }
     raw[BS_MINIMUM] = v;
     if (!a->bs_pref && raw[BS_PREFERRED] < v)
       raw[BS_PREFERRED] = v;
@@ -269,6 +286,8 @@ static struct poptOption serve_options[] = {
     "Address to listen on (default 127.0.0.1)", "ADDR" },
   { "read-only", 'r', POPT_ARG_NONE, NULL, 'r',
     "Export read-only", NULL },
+  { "direct", 0, POPT_ARG_NONE, NULL, 'D',
+    "Open a file or block device target with O_DIRECT", NULL },
   { "size", 0, POPT_ARG_STRING, NULL, 's',
     "Create the target (or grow it) at this size", "SIZE" },
   { "export-name", 'e', POPT_ARG_STRING, NULL, 'e',
@@ -276,7 +295,8 @@ static struct poptOption serve_options[] = {
   { "description", 0, POPT_ARG_STRING, NULL, 'd',
     "The export's description", "TEXT" },
   { "blocksize-minimum", 0, POPT_ARG_STRING, NULL, 'm',
-    "Advertise this minimum block size", "SIZE" },
+    "Advertise this minimum block size (below the target's own, requests "
+    "go through read-modify-write)", "SIZE" },
   { "blocksize-preferred", 0, POPT_ARG_STRING, NULL, 'f',
     "Advertise this preferred block size", "SIZE" },
   { "blocksize-maximum", 0, POPT_ARG_STRING, NULL, 'x',
@@ -316,6 +336,7 @@ parse_args (int argc, char *argv[], struct serve_args *a, poptContext *pc,
     case 'p': a->port = arg; break;
     case 'b': a->bind = arg; break;
     case 'r': a->read_only = 1; break;
+    case 'D': a->direct = 1; break;
     case 's': a->size = arg; break;
     case 'e': a->export_name = arg; break;
     case 'd': a->description = arg; break;
@@ -432,6 +453,7 @@ setup (struct serve_state *st, int argc, char *argv[], int *tcp_fd)
     opts.create_size = size;
   }
   opts.writable = !a->read_only;
+  opts.direct = a->direct;
   opts.verbose = a->verbose;
   opts.in_place = true;
   st->b = endpoint_open (target, &opts);
@@ -446,7 +468,8 @@ setup (struct serve_state *st, int argc, char *argv[], int *tcp_fd)
   cfg.handshake_timeout = a->timeout;
   if (a->verbose)
     cfg.log = log_stderr;
-  if (advertised_limits (a, st->b, &cfg) == -1)
+  if (relax_minimum (a, &st->b) == -1 ||
+      advertised_limits (a, st->b, &cfg) == -1)
     return 1;
   st->s = server_new (st->b, &cfg);
   if (st->s == NULL) {
