@@ -55,6 +55,28 @@ struct serve_args {
   int read_only, direct, threads, max_conns, timeout, verbose;
 };
 
+/* popt hands out copies: a repeated option replaces (and frees) the last. */
+static void
+set_str (char **field, char *arg)
+{
+  free (*field);
+  *field = arg;
+}
+
+static void
+free_args (struct serve_args *a)
+{
+  char **strs[] = { &a->unix_path, &a->port, &a->bind, &a->size,
+                    &a->export_name, &a->description, &a->bs_min,
+                    &a->bs_pref, &a->bs_max, &a->run, &a->pidfile };
+  size_t i;
+
+  for (i = 0; i < sizeof strs / sizeof strs[0]; ++i) {
+    free (*strs[i]);
+    *strs[i] = NULL;
+  }
+}
+
 /* A size with an optional binary suffix (engine/size.h). */
 static int
 get_size (const char *opt, const char *s, uint64_t *out)
@@ -332,19 +354,19 @@ parse_args (int argc, char *argv[], struct serve_args *a, poptContext *pc,
   while ((c = poptGetNextOpt (*pc)) > 0) {
     char *arg = poptGetOptArg (*pc);
     switch (c) {
-    case 'U': a->unix_path = arg; break;
-    case 'p': a->port = arg; break;
-    case 'b': a->bind = arg; break;
+    case 'U': set_str (&a->unix_path, arg); break;
+    case 'p': set_str (&a->port, arg); break;
+    case 'b': set_str (&a->bind, arg); break;
     case 'r': a->read_only = 1; break;
     case 'D': a->direct = 1; break;
-    case 's': a->size = arg; break;
-    case 'e': a->export_name = arg; break;
-    case 'd': a->description = arg; break;
-    case 'm': a->bs_min = arg; break;
-    case 'f': a->bs_pref = arg; break;
-    case 'x': a->bs_max = arg; break;
-    case 'R': a->run = arg; break;
-    case 'P': a->pidfile = arg; break;
+    case 's': set_str (&a->size, arg); break;
+    case 'e': set_str (&a->export_name, arg); break;
+    case 'd': set_str (&a->description, arg); break;
+    case 'm': set_str (&a->bs_min, arg); break;
+    case 'f': set_str (&a->bs_pref, arg); break;
+    case 'x': set_str (&a->bs_max, arg); break;
+    case 'R': set_str (&a->run, arg); break;
+    case 'P': set_str (&a->pidfile, arg); break;
     case 'v': a->verbose++; break;
     case 't': case 'c': case 'T': {
       long v = strtol (arg, NULL, 10);
@@ -410,11 +432,10 @@ cleanup_state (struct serve_state *st)
     backend_close (st->b);
   if (st->made_socket)
     unlink (st->a.unix_path);
-  if (st->tmpdir) {
+  if (st->tmpdir)
     rmdir (st->tmpdir);
-    free (st->a.unix_path);
-  }
   free (st->tmpdir);
+  free_args (&st->a);
   free (st->uri);
   poptFreeContext (st->pc);
 }
