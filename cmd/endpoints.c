@@ -27,7 +27,7 @@ static const struct driver drivers[] = {
   /* Registration lines go here, most specific first. */
   { .what = "NBD", .matches = endpoint_is_uri, .command = true,
     .open_source = nbd_source_open, .open_sink = nbd_sink_open },
-  { .what = "null:", .matches = null_matches, .open_sink = null_sink_open },
+  { .what = "null sink", .matches = null_matches, .open_sink = null_sink_open },
   { .what = "-", .matches = stdio_matches,
     .open_source = stdin_source_open, .open_sink = stdout_sink_open },
   { .what = "synthetic image", .matches = synthetic_matches,
@@ -68,7 +68,7 @@ endpoint_open (const char *arg, const struct endpoint_opts *opts)
       continue;
     fn = opts->writable ? d->open_sink : d->open_source;
     if (fn == NULL) {
-      fprintf (stderr, "nbdferry: %s: %s cannot be used as a %s\n",
+      fprintf (stderr, "nbdferry: %s: a %s cannot be used as a %s\n",
                shown, d->what, opts->writable ? "destination" : "source");
       return NULL;
     }
