@@ -24,6 +24,39 @@ backend_init (struct backend *b, const struct backend_ops *ops,
   return 0;
 }
 
+void *
+backend_alloc (size_t size, const struct backend_ops *ops, const char *name,
+               struct backend *next)
+{
+  struct backend *b = calloc (1, size);
+
+  if (b == NULL || backend_init (b, ops, name, next) == -1) {
+    set_error_errno ("%s", name ? name : ops->name);
+    free (b);
+    return NULL;
+  }
+  return b;
+}
+
+struct backend *
+backend_ready (struct backend *b)
+{
+  int err;
+
+  if (backend_open_done (b) == 0)
+    return b;
+  err = errno;
+  backend_close (b);
+  errno = err;
+  return NULL;
+}
+
+int
+backend_yes (struct backend *b)
+{
+  return 1;
+}
+
 /* Find the layer that implements a hook: filters pass missing hooks down. */
 static struct backend *
 layer (struct backend *b, size_t hook)

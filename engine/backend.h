@@ -156,6 +156,20 @@ extern int backend_init (struct backend *b, const struct backend_ops *ops,
  */
 extern int backend_open_done (struct backend *b);
 
+/* The two ends of a driver's open function.  backend_alloc returns a zeroed
+ * struct of size bytes (struct backend first) through backend_init, or NULL
+ * with a set_error_errno message naming name (ops->name if NULL); next is
+ * left alone on failure.  backend_ready runs backend_open_done: on success
+ * it returns b, on failure it closes b (ops->close, and next for a filter)
+ * and returns NULL, with the message recorded and errno kept.
+ */
+extern void *backend_alloc (size_t size, const struct backend_ops *ops,
+                            const char *name, struct backend *next);
+extern struct backend *backend_ready (struct backend *b);
+
+/* Always 1: for can_* and is_stream hooks that are simply "yes". */
+extern int backend_yes (struct backend *b);
+
 /* Drop a reference; the last one closes (and frees next, for filters). */
 extern void backend_close (struct backend *b);
 extern struct backend *backend_dup (struct backend *b);

@@ -11,38 +11,37 @@
 static __thread char msg[1024];
 static __thread int have_msg;
 
+/* Both setters: errno is read first and left as it was. */
 static void
-vset (const char *fs, va_list args, int err, int with_errno)
+vset (const char *fs, va_list args, int with_errno)
 {
+  int err = errno;
   int n = vsnprintf (msg, sizeof msg, fs, args);
 
   if (with_errno && n >= 0 && (size_t) n < sizeof msg)
     snprintf (msg + n, sizeof msg - n, ": %s", strerror (err));
   have_msg = 1;
+  errno = err;
 }
 
 void
 set_error (const char *fs, ...)
 {
-  int err = errno;
   va_list args;
 
   va_start (args, fs);
-  vset (fs, args, err, 0);
+  vset (fs, args, 0);
   va_end (args);
-  errno = err;
 }
 
 void
 set_error_errno (const char *fs, ...)
 {
-  int err = errno;
   va_list args;
 
   va_start (args, fs);
-  vset (fs, args, err, 1);
+  vset (fs, args, 1);
   va_end (args);
-  errno = err;
 }
 
 const char *

@@ -280,12 +280,6 @@ file_can_cache (struct backend *b)
 }
 
 static int
-yes (struct backend *b)
-{
-  return 1;
-}
-
-static int
 file_flush (struct backend *b, uint32_t flags)
 {
   return fdatasync (file_sh (b)->fd);
@@ -353,17 +347,14 @@ static const struct backend_ops file_direct_ops;
 static struct file_be *
 handle_new (struct file_shared *sh, const char *name)
 {
-  struct file_be *h = calloc (1, sizeof *h);
+  struct file_be *h = backend_alloc (sizeof *h,
+                                     sh->direct ? &file_direct_ops : &file_ops,
+                                     name, NULL);
 
   if (h == NULL)
     return NULL;
   h->efd = -1;
   pthread_mutex_init (&h->wb_lock, NULL);
-  if (backend_init (&h->b, sh->direct ? &file_direct_ops : &file_ops,
-                    name, NULL) == -1) {
-    free (h);
-    return NULL;
-  }
   h->sh = sh;
   atomic_fetch_add (&sh->refs, 1);
   if (sh->direct && file_aio_init (h) == -1) {
@@ -395,7 +386,7 @@ file_dup (struct backend *b)
   .can_trim = file_can_zero_range,              \
   .can_flush = file_can_write,                  \
   .can_extents = file_can_extents,              \
-  .can_multi_conn = yes,                        \
+  .can_multi_conn = backend_yes,                        \
   .can_cache = file_can_cache,                  \
   .pread = file_pread,                          \
   .pwrite = file_pwrite,                        \
@@ -473,7 +464,6 @@ struct backend *
 file_backend_open (int fd, const char *name, const struct file_params *p)
 {
   CLEANUP_CLOSE int cfd = fd;
-  CLEANUP_BACKEND struct backend *b = NULL;
   struct file_shared *sh;
   struct file_be *h;
   struct stat st;
@@ -512,9 +502,5 @@ file_backend_open (int fd, const char *name, const struct file_params *p)
   shared_unref (sh);            /* drop ours: h holds sh, or nothing does */
   if (h == NULL)
     return NULL;
-  b = &h->b;
-  if (backend_open_done (b) == -1)
-    return NULL;
-  b = NULL;                     /* the caller owns it now */
-  return &h->b;
+  return backend_ready (&h->b);
 }

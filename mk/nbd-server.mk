@@ -42,8 +42,7 @@ EXTRA_DIST += $(SERVE_TESTS) tests/serve-functions.sh
 # that exists only in the tests.
 check_PROGRAMS += tests/test-server
 TESTS += tests/test-server
-tests_test_server_SOURCES = tests/test-server.c \
-	tests/membackend.c tests/membackend.h
+tests_test_server_SOURCES = tests/test-server.c tests/mem.h
 tests_test_server_LDADD = libengine.a $(ALL_LIBS)
 
 # libFuzzer over the option and request parsers (./configure
@@ -55,7 +54,7 @@ FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined
 check_PROGRAMS += tests/fuzz-server
 TESTS += tests/test-fuzz-server.sh
 tests_fuzz_server_SOURCES = tests/fuzz-server.c \
-	tests/membackend.c tests/membackend.h \
+	tests/mem.h \
 	engine/backend.c engine/blocksize.c engine/error.c engine/extents.c \
 	engine/nbd/commands.c engine/nbd/handshake.c engine/nbd/reply.c \
 	engine/nbd/request.c engine/nbd/server.c engine/nbd/status.c \

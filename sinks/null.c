@@ -34,12 +34,6 @@ null_init_flags (struct backend *b)
 }
 
 static int
-yes (struct backend *b)
-{
-  return 1;
-}
-
-static int
 null_pread (struct backend *b, void *buf, uint64_t count, uint64_t offset,
             uint32_t flags)
 {
@@ -76,12 +70,12 @@ static const struct backend_ops null_ops = {
   .name = "null",
   .get_size = null_get_size,
   .init_flags = null_init_flags,
-  .can_write = yes,
-  .can_zero = yes,
-  .can_fast_zero = yes,
-  .can_trim = yes,
-  .can_flush = yes,
-  .can_multi_conn = yes,
+  .can_write = backend_yes,
+  .can_zero = backend_yes,
+  .can_fast_zero = backend_yes,
+  .can_trim = backend_yes,
+  .can_flush = backend_yes,
+  .can_multi_conn = backend_yes,
   .pread = null_pread,
   .pwrite = null_pwrite,
   .zero = null_zero,
@@ -93,17 +87,10 @@ static const struct backend_ops null_ops = {
 struct backend *
 null_sink_open (const char *arg, const struct endpoint_opts *opts)
 {
-  struct null_sink *n = calloc (1, sizeof *n);
+  struct null_sink *n = backend_alloc (sizeof *n, &null_ops, arg, NULL);
 
-  if (n == NULL || backend_init (&n->b, &null_ops, arg, NULL) == -1) {
-    set_error_errno ("%s", arg);
-    free (n);
+  if (n == NULL)
     return NULL;
-  }
   n->size = opts->src_size >= 0 ? opts->src_size : NULL_UNBOUNDED;
-  if (backend_open_done (&n->b) == -1) {
-    backend_close (&n->b);
-    return NULL;
-  }
-  return &n->b;
+  return backend_ready (&n->b);
 }

@@ -35,12 +35,6 @@ stream_get_size (struct backend *b)
 }
 
 static int
-yes (struct backend *b)
-{
-  return 1;
-}
-
-static int
 write_all (struct stream_sink *s, const void *buf, uint64_t count)
 {
   while (count > 0) {
@@ -132,10 +126,10 @@ static const struct backend_ops stream_sink_ops = {
   .name = "stream",
   .close = stream_close,
   .get_size = stream_get_size,
-  .is_stream = yes,
-  .can_write = yes,
-  .can_zero = yes,
-  .can_flush = yes,
+  .is_stream = backend_yes,
+  .can_write = backend_yes,
+  .can_zero = backend_yes,
+  .can_flush = backend_yes,
   .pwrite = stream_pwrite,
   .zero = stream_zero,
   .flush = stream_flush,
@@ -145,20 +139,15 @@ static const struct backend_ops stream_sink_ops = {
 struct backend *
 stream_sink_open (int fd, const char *name)
 {
-  struct stream_sink *s = calloc (1, sizeof *s);
+  struct stream_sink *s = backend_alloc (sizeof *s, &stream_sink_ops, name,
+                                         NULL);
 
-  if (s == NULL || backend_init (&s->b, &stream_sink_ops, name, NULL) == -1) {
-    set_error_errno ("%s", name);
-    free (s);
+  if (s == NULL) {
     close (fd);
     return NULL;
   }
-  s->fd = fd;
-  if (backend_open_done (&s->b) == -1) {
-    backend_close (&s->b);
-    return NULL;
-  }
-  return &s->b;
+  s->fd = fd;                   /* closed by stream_close from now on */
+  return backend_ready (&s->b);
 }
 
 struct backend *

@@ -45,12 +45,6 @@ stream_get_size (struct backend *b)
   return -1;
 }
 
-static int
-yes (struct backend *b)
-{
-  return 1;
-}
-
 /* Returns the bytes read: fewer than count only at the end of the stream. */
 static int
 stream_pread (struct backend *b, void *buf, uint64_t count, uint64_t offset,
@@ -88,27 +82,22 @@ static const struct backend_ops stream_source_ops = {
   .name = "stream",
   .close = stream_close,
   .get_size = stream_get_size,
-  .is_stream = yes,
+  .is_stream = backend_yes,
   .pread = stream_pread,
 };
 
 struct backend *
 stream_source_open (int fd, const char *name)
 {
-  struct stream_source *s = calloc (1, sizeof *s);
+  struct stream_source *s = backend_alloc (sizeof *s, &stream_source_ops,
+                                           name, NULL);
 
-  if (s == NULL || backend_init (&s->b, &stream_source_ops, name, NULL) == -1) {
-    set_error_errno ("%s", name);
-    free (s);
+  if (s == NULL) {
     close (fd);
     return NULL;
   }
-  s->fd = fd;
-  if (backend_open_done (&s->b) == -1) {
-    backend_close (&s->b);
-    return NULL;
-  }
-  return &s->b;
+  s->fd = fd;                   /* closed by stream_close from now on */
+  return backend_ready (&s->b);
 }
 
 struct backend *

@@ -227,18 +227,12 @@ synthetic_can_extents (struct backend *b)
   return k == ZERO || k == SPARSE_RANDOM;
 }
 
-static int
-yes (struct backend *b)
-{
-  return 1;
-}
-
 static const struct backend_ops synthetic_ops = {
   .name = "synthetic",
   .get_size = synthetic_get_size,
   .init_flags = synthetic_init_flags,
   .can_extents = synthetic_can_extents,
-  .can_multi_conn = yes,
+  .can_multi_conn = backend_yes,
   .pread = synthetic_pread,
   .extents = synthetic_extents,
 };
@@ -322,17 +316,14 @@ parse_arg (const char *arg, struct synthetic *s)
 struct backend *
 synthetic_source_open (const char *arg, const struct endpoint_opts *opts)
 {
-  struct synthetic *s = calloc (1, sizeof *s);
+  struct synthetic *s = backend_alloc (sizeof *s, &synthetic_ops, arg, NULL);
 
-  if (s == NULL || backend_init (&s->b, &synthetic_ops, arg, NULL) == -1) {
-    set_error_errno ("%s", arg);
-    free (s);
+  if (s == NULL)
     return NULL;
-  }
   s->percent = 10;
-  if (parse_arg (arg, s) == -1 || backend_open_done (&s->b) == -1) {
+  if (parse_arg (arg, s) == -1) {
     backend_close (&s->b);
     return NULL;
   }
-  return &s->b;
+  return backend_ready (&s->b);
 }

@@ -23,7 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "membackend.h"
+#include "mem.h"
 #include "nbd/server.h"
 
 struct feed {
@@ -71,7 +71,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (b == NULL) {
     struct server_config cfg = { .threads = 2, .handshake_timeout = 2,
                                  .description = "fuzz" };
-    b = mem_backend_open (1 << 20, 512);
+    b = mem_open (1 << 20, 512, 0, 0, 0);
     s = server_new (b, &cfg);
     if (s == NULL)
       abort ();

@@ -1,4 +1,6 @@
-/* nbdferry tests: a strict in-memory backend.
+/* nbdferry tests: a strict in-memory backend, the only one in tests/ (for
+ * the filters, the copy engine and the server; not shipped: the real
+ * drivers live in sources/ and sinks/).
  *
  * It refuses with EINVAL any request misaligned to its minimum or over its
  * maximum (like nbdkit's blocksize-policy filter with
@@ -66,9 +68,9 @@ strict (struct backend *b, uint64_t count, uint64_t offset, enum bs_which max)
 static struct backend *
 mem_handle (struct mem_shared *sh)
 {
-  struct mem *m = calloc (1, sizeof *m);
+  struct mem *m = backend_alloc (sizeof *m, &mem_ops, "mem", NULL);
 
-  if (m == NULL || backend_init (&m->b, &mem_ops, "mem", NULL) == -1)
+  if (m == NULL)
     abort ();
   m->sh = sh;
   atomic_fetch_add (&sh->refs, 1);
@@ -102,12 +104,6 @@ static int64_t
 mem_block_size (struct backend *b, enum bs_which w)
 {
   return w < BS_NR ? sh_of (b)->lim[w] : 0;
-}
-
-static int
-yes (struct backend *b)
-{
-  return 1;
 }
 
 static int
@@ -243,9 +239,10 @@ static const struct backend_ops mem_ops = {
   .dup = mem_dup,
   .get_size = mem_get_size,
   .block_size = mem_block_size,
-  .can_write = yes, .can_zero = yes, .can_fast_zero = yes, .can_trim = yes,
-  .can_flush = yes, .can_extents = yes, .can_multi_conn = yes,
-  .can_cache = yes,
+  .can_write = backend_yes, .can_zero = backend_yes,
+  .can_fast_zero = backend_yes, .can_trim = backend_yes,
+  .can_flush = backend_yes, .can_extents = backend_yes,
+  .can_multi_conn = backend_yes, .can_cache = backend_yes,
   .pread = mem_pread,
   .pwrite = mem_pwrite,
   .zero = mem_zero,
@@ -258,7 +255,9 @@ static const struct backend_ops mem_ops = {
   .aio_zero = mem_aio_zero,
 };
 
-/* A strict backend of size bytes filled with fill, limits min/max. */
+/* A strict backend of size bytes filled with fill, limits min/max (a max
+ * of 0: the default).
+ */
 static struct backend *
 mem_open (uint64_t size, uint64_t min, uint64_t max_data, uint64_t max_zero,
           int fill)
@@ -277,7 +276,7 @@ mem_open (uint64_t size, uint64_t min, uint64_t max_data, uint64_t max_zero,
   sh->lim[BS_MAX_ZERO] = max_zero;
   sh->lim[BS_MAX_CACHE] = max_data;
   b = mem_handle (sh);
-  if (backend_open_done (b) == -1)
+  if (backend_ready (b) == NULL)
     abort ();
   return b;
 }

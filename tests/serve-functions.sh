@@ -4,6 +4,10 @@
 #                              the background; sets $sock, $uri, $serve_pid
 #   stop_serve                 SIGTERM it and check it exits 0
 #   nbdraw ARGS...             our raw client (tests/nbdraw)
+#   sparse_image FILE          32 MiB: 1 MiB of random data at 0, 5, 17
+#                              and 31 MiB, holes elsewhere
+#   same_and_sparse SRC DST    DST has SRC's bytes and at most its 4 MiB
+#                              of data allocated
 
 nbdraw () { "$abs_builddir/tests/nbdraw" "$@"; }
 
@@ -22,6 +26,21 @@ start_serve () {
     sleep 0.1
   done
   fail "nbdferry serve $* did not start"
+}
+
+sparse_image () {
+  local off
+  truncate -s 32M "$1"
+  for off in 0 5 17 31; do
+    head -c 1048576 /dev/urandom |
+      dd of="$1" bs=1M seek=$off conv=notrunc status=none
+  done
+}
+
+same_and_sparse () {
+  cmp "$1" "$2" || fail "copied bytes differ"
+  [ "$(allocated "$2")" -le $((4 << 20)) ] ||
+    fail "holes lost: $(allocated "$2") bytes allocated"
 }
 
 stop_serve () {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "copy.h"
+#define UNIT_SEED 0x9e3779b97f4a7c15ull
 #include "unit.h"
 #include "mem.h"
 
@@ -18,17 +19,6 @@ struct side {
   uint64_t size, min, max_data, max_zero;
   bool fast_zero;
 };
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-rnd (uint64_t n)
-{
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return rng % n;
-}
 
 /* Data islands at odd offsets in a sea of zeroes. */
 static void

@@ -42,17 +42,6 @@ rmw_over (struct backend *mem)
 
 /* ---- the tests ---- */
 
-static uint64_t rng = 88172645463325252ull;
-
-static uint64_t
-rnd (uint64_t n)
-{
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return n ? rng % n : 0;
-}
-
 static void
 test_limits (void)
 {

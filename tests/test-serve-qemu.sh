@@ -4,11 +4,7 @@ source "$abs_srcdir/tests/serve-functions.sh"
 # qemu-img and qemu-io as clients of the server.
 requires qemu-img --version
 requires qemu-io --version
-truncate -s 32M "$tmp/src"
-for off in 0 5 17 31; do
-  head -c 1048576 /dev/urandom |
-    dd of="$tmp/src" bs=1M seek=$off conv=notrunc status=none
-done
+sparse_image "$tmp/src"
 cp --sparse=always "$tmp/src" "$tmp/disk"
 start_serve s "$tmp/disk"
 qemu-img convert -f raw -O raw "$uri" "$tmp/out"

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "membackend.h"
+#include "mem.h"
 #include "nbd/server.h"
 
 #define CHECK(cond)                                                     \
@@ -64,7 +64,7 @@ test_data (struct nbd_handle *h, struct backend *b)
   CHECK (nbd_pwrite (h, w, sizeof w, MiB, 0) == 0);
   CHECK (nbd_pread (h, r, sizeof r, MiB, 0) == 0);
   CHECK (memcmp (w, r, sizeof r) == 0);
-  mem_backend_peek (b, r, sizeof r, MiB);
+  memcpy (r, sh_of (b)->data + MiB, sizeof r);
   CHECK (memcmp (w, r, sizeof r) == 0);
 
   /* Many requests in flight on one connection. */
@@ -83,7 +83,7 @@ test_data (struct nbd_handle *h, struct backend *b)
   CHECK (st[0] == MiB && st[1] == 3);         /* hole up to 1 MiB */
   CHECK (st[2] == 65536 && st[3] == 0);       /* the data written */
   CHECK (nbd_zero (h, 65536, MiB, 0) == 0);
-  mem_backend_peek (b, r, sizeof r, MiB);
+  memcpy (r, sh_of (b)->data + MiB, sizeof r);
   memset (w, 0, sizeof w);
   CHECK (memcmp (w, r, sizeof r) == 0);
 }
@@ -92,7 +92,7 @@ static void
 test_limits (struct nbd_handle *h, struct backend *b)
 {
   static char buf[4096];
-  unsigned calls = mem_backend_calls (b);
+  unsigned calls = sh_of (b)->requests;
 
   CHECK (nbd_set_strict_mode (h, 0) == 0);
   CHECK (nbd_pwrite (h, buf, 100, 1, 0) == -1 && nbd_get_errno () == EINVAL);
@@ -102,14 +102,14 @@ test_limits (struct nbd_handle *h, struct backend *b)
   CHECK (nbd_pwrite (h, buf, 4096, 8 * MiB, 0) == -1 &&
          nbd_get_errno () == ENOSPC);
   CHECK (nbd_zero (h, 512, 512, 0) == -1 && nbd_get_errno () == EINVAL);
-  CHECK (mem_backend_calls (b) == calls);     /* nothing reached it */
+  CHECK (sh_of (b)->requests == calls);       /* nothing reached it */
   CHECK (nbd_pread (h, buf, 4096, 0, 0) == 0);
 }
 
 int
 main (void)
 {
-  struct backend *b = mem_backend_open (8 * MiB, 512);
+  struct backend *b = mem_open (8 * MiB, 512, 0, 0, 0);
   struct server_config cfg = { .threads = 2, .minimum = 4096 };
   struct server *s;
   struct nbd_handle *h;

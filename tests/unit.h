@@ -27,6 +27,24 @@ static int unit_failures;
     }                                                                   \
   } while (0)
 
+/* rnd (n): a number below n (0 when n is 0), from xorshift64 with a fixed
+ * seed so that random cases replay the same.  A test may choose its seed:
+ * #define UNIT_SEED before including this header.
+ */
+#ifndef UNIT_SEED
+#define UNIT_SEED 88172645463325252ull
+#endif
+static uint64_t unit_rng __attribute__ ((unused)) = UNIT_SEED;
+
+static inline uint64_t
+rnd (uint64_t n)
+{
+  unit_rng ^= unit_rng << 13;
+  unit_rng ^= unit_rng >> 7;
+  unit_rng ^= unit_rng << 17;
+  return n ? unit_rng % n : 0;
+}
+
 #define UNIT_EXIT() \
   do { if (unit_failures) { fprintf (stderr, "%d failure(s)\n", unit_failures); return 1; } return 0; } while (0)
 

@@ -89,15 +89,10 @@ rmw_dup (struct backend *b)
   struct rmw *r = (struct rmw *) b, *d;
   struct backend *next;
 
-  if ((d = calloc (1, sizeof *d)) == NULL)
+  if ((next = backend_dup (b->next)) == NULL)
     return NULL;
-  if ((next = backend_dup (b->next)) == NULL) {
-    free (d);
-    return NULL;
-  }
-  if (backend_init (&d->b, &rmw_ops, b->name, next) == -1) {
+  if ((d = backend_alloc (sizeof *d, &rmw_ops, b->name, next)) == NULL) {
     backend_close (next);
-    free (d);
     return NULL;
   }
   atomic_fetch_add (&r->sh->refs, 1);
@@ -494,11 +489,11 @@ rmw_filter_open (struct backend *next)
     errno = EINVAL;
     return NULL;
   }
-  if ((r = calloc (1, sizeof *r)) == NULL)
+  /* Not backend_ready: closing r on failure would close next too. */
+  if ((r = backend_alloc (sizeof *r, &rmw_ops, next->name, next)) == NULL)
     return NULL;
   r->min = next->bs[BS_MINIMUM];
-  if (backend_init (&r->b, &rmw_ops, next->name, next) == -1 ||
-      (r->sh = shared_new (r->min)) == NULL ||
+  if ((r->sh = shared_new (r->min)) == NULL ||
       backend_open_done (&r->b) == -1) {
     r->b.next = NULL;           /* next still belongs to the caller */
     backend_close (&r->b);

@@ -106,17 +106,14 @@ static struct nbd_client *
 client_new (const char *name, const char *uri, struct sockact *server,
             bool writable, bool no_extents)
 {
-  struct nbd_client *c = calloc (1, sizeof *c);
+  struct nbd_client *c = backend_alloc (sizeof *c, &nbd_client_ops, name,
+                                        NULL);
 
-  if (c == NULL) {
-    set_error_errno ("%s", name);
+  if (c == NULL)
     return NULL;
-  }
-  if (backend_init (&c->b, &nbd_client_ops, name, NULL) == -1 ||
-      (uri && (c->uri = strdup (uri)) == NULL)) {
+  if (uri && (c->uri = strdup (uri)) == NULL) {
     set_error_errno ("%s", name);
-    free (c->b.name);
-    free (c);
+    backend_close (&c->b);      /* nothing is open yet */
     return NULL;
   }
   c->server = server ? sockact_ref (server) : NULL;
