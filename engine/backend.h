@@ -210,8 +210,5 @@ extern unsigned backend_aio_in_flight (struct backend *b);
 extern int backend_write_zeroes (struct backend *b, uint64_t count,
                                  uint64_t offset);
 
-/* Free a backend allocated with malloc whose close hook has nothing else to
- * do (the default when ops->close is NULL).
- */
 
 #endif /* NBDFERRY_BACKEND_H */
