@@ -11,6 +11,7 @@ packages=(
   # tests: real peers and tools
   nbdkit nbdkit-plugin-dev qemu-utils libnbd-bin python3-libnbd nbd-server
   gnutls-bin zstd valgrind util-linux e2fsprogs time bc
+  clang libclang-rt-14-dev   # the libFuzzer run in make check
 )
 
 missing=()
