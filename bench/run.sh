@@ -47,6 +47,7 @@ run () {
   for ((r = 0; r < reps; r++)); do
     for tool in $(printf '%s\n' "${!cmds[@]}" | sort | { [ $((r % 2)) = 0 ] && cat || tac; }); do
       eval "${prep:-true}"
+      sync                      # no writeback of the last run in this one
       read -r t m < <(timed bash -c "${cmds[$tool]}")
       times[$tool]+="$t "
       [ "$m" -gt "${rss[$tool]}" ] && rss[$tool]=$m
