@@ -2,7 +2,8 @@
 libengine_a_SOURCES += \
 	engine/file.c engine/file.h engine/file-internal.h \
 	engine/file-aio.c engine/file-cache.c engine/file-zero.c \
-	engine/size.c engine/size.h
+	engine/size.c engine/size.h \
+	engine/stream.c engine/stream.h
 
 libendpoints_a_SOURCES += \
 	sources/file.c sources/stdin.c \

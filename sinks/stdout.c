@@ -13,29 +13,11 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "stream.h"
 #include "sinks.h"
 
-struct stream_sink {
-  struct backend b;
-  int fd;
-  uint64_t pos;                 /* bytes written so far */
-};
-
-static void
-stream_close (struct backend *b)
-{
-  close (((struct stream_sink *) b)->fd);
-}
-
-static int64_t
-stream_get_size (struct backend *b)
-{
-  errno = ESPIPE;
-  return -1;
-}
-
 static int
-write_all (struct stream_sink *s, const void *buf, uint64_t count)
+write_all (struct stream *s, const void *buf, uint64_t count)
 {
   while (count > 0) {
     ssize_t r = write (s->fd, buf, count);
@@ -52,7 +34,7 @@ write_all (struct stream_sink *s, const void *buf, uint64_t count)
 }
 
 static int
-write_zeroes_to (struct stream_sink *s, uint64_t end)
+write_zeroes_to (struct stream *s, uint64_t end)
 {
   static const char zeroes[64 * 1024];
 
@@ -66,7 +48,7 @@ write_zeroes_to (struct stream_sink *s, uint64_t end)
 
 /* Reach offset: fill a gap with zeroes, refuse to go back. */
 static int
-seek_to (struct stream_sink *s, uint64_t offset)
+seek_to (struct stream *s, uint64_t offset)
 {
   if (offset < s->pos) {
     errno = ESPIPE;
@@ -81,7 +63,7 @@ static int
 stream_pwrite (struct backend *b, const void *buf, uint64_t count,
                uint64_t offset, uint32_t flags)
 {
-  struct stream_sink *s = (struct stream_sink *) b;
+  struct stream *s = (struct stream *) b;
 
   if (seek_to (s, offset) == -1)
     return -1;
@@ -92,7 +74,7 @@ static int
 stream_zero (struct backend *b, uint64_t count, uint64_t offset,
              uint32_t flags)
 {
-  struct stream_sink *s = (struct stream_sink *) b;
+  struct stream *s = (struct stream *) b;
 
   if (flags & F_FAST_ZERO) {
     errno = ENOTSUP;
@@ -106,7 +88,7 @@ stream_zero (struct backend *b, uint64_t count, uint64_t offset,
 static int
 stream_flush (struct backend *b, uint32_t flags)
 {
-  struct stream_sink *s = (struct stream_sink *) b;
+  struct stream *s = (struct stream *) b;
 
   /* Pipes and terminals cannot be synced: nothing to do there. */
   if (fdatasync (s->fd) == -1 && errno != EINVAL && errno != EROFS &&
@@ -119,7 +101,7 @@ stream_flush (struct backend *b, uint32_t flags)
 static int
 stream_extend (struct backend *b, uint64_t size)
 {
-  return write_zeroes_to ((struct stream_sink *) b, size);
+  return write_zeroes_to ((struct stream *) b, size);
 }
 
 static const struct backend_ops stream_sink_ops = {
@@ -139,15 +121,7 @@ static const struct backend_ops stream_sink_ops = {
 struct backend *
 stream_sink_open (int fd, const char *name)
 {
-  struct stream_sink *s = backend_alloc (sizeof *s, &stream_sink_ops, name,
-                                         NULL);
-
-  if (s == NULL) {
-    close (fd);
-    return NULL;
-  }
-  s->fd = fd;                   /* closed by stream_close from now on */
-  return backend_ready (&s->b);
+  return stream_open (fd, name, &stream_sink_ops);
 }
 
 struct backend *

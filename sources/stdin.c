@@ -17,14 +17,9 @@
 #include <sys/stat.h>
 
 #include "error.h"
+#include "stream.h"
 #include "file.h"
 #include "sources.h"
-
-struct stream_source {
-  struct backend b;
-  int fd;
-  uint64_t pos;                 /* the offset the next read must ask for */
-};
 
 bool
 stdio_matches (const char *arg)
@@ -32,25 +27,12 @@ stdio_matches (const char *arg)
   return arg && strcmp (arg, "-") == 0;
 }
 
-static void
-stream_close (struct backend *b)
-{
-  close (((struct stream_source *) b)->fd);
-}
-
-static int64_t
-stream_get_size (struct backend *b)
-{
-  errno = ESPIPE;
-  return -1;
-}
-
 /* Returns the bytes read: fewer than count only at the end of the stream. */
 static int
 stream_pread (struct backend *b, void *buf, uint64_t count, uint64_t offset,
               uint32_t flags)
 {
-  struct stream_source *s = (struct stream_source *) b;
+  struct stream *s = (struct stream *) b;
   uint64_t done = 0;
 
   if (offset != s->pos) {
@@ -89,15 +71,7 @@ static const struct backend_ops stream_source_ops = {
 struct backend *
 stream_source_open (int fd, const char *name)
 {
-  struct stream_source *s = backend_alloc (sizeof *s, &stream_source_ops,
-                                           name, NULL);
-
-  if (s == NULL) {
-    close (fd);
-    return NULL;
-  }
-  s->fd = fd;                   /* closed by stream_close from now on */
-  return backend_ready (&s->b);
+  return stream_open (fd, name, &stream_source_ops);
 }
 
 struct backend *

@@ -1,0 +1,31 @@
+/* nbdferry: what a pipe as a source and a pipe as a sink share.
+ *
+ * A stream is a backend on a file descriptor that can be neither sought
+ * nor sized: its position only moves forward and its size is known only at
+ * its end.  sources/stdin.c and sinks/stdout.c fill in the data hooks.
+ */
+#ifndef NBDFERRY_STREAM_H
+#define NBDFERRY_STREAM_H
+
+#include <stdint.h>
+
+#include "backend.h"
+
+struct stream {
+  struct backend b;             /* must be first */
+  int fd;
+  uint64_t pos;                 /* bytes read or written so far */
+};
+
+/* close hook: closes the descriptor. */
+extern void stream_close (struct backend *b);
+/* get_size hook: -1/ESPIPE, the size of a stream is not known. */
+extern int64_t stream_get_size (struct backend *b);
+
+/* A stream backend over fd with ops (which should use the two hooks above).
+ * The stream owns fd from now on, also on failure (it is closed).
+ */
+extern struct backend *stream_open (int fd, const char *name,
+                                    const struct backend_ops *ops);
+
+#endif /* NBDFERRY_STREAM_H */
