@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "copy-internal.h"
 #include "error.h"
+#include "extents.h"
 #include "zero.h"
 
 #define RING 4
@@ -30,6 +32,8 @@ struct ring {
   bool eof;                     /* the reader has finished */
   uint64_t size;                /* chunk size */
   uint64_t limit;               /* the sink's size so far */
+  struct extent_list ext;       /* the reader's view of a seekable source */
+  uint64_t end;                 /* where the reader stopped */
 };
 
 static bool
@@ -38,23 +42,63 @@ stopped (struct ring *r)
   return atomic_load (&r->cp->stop);
 }
 
+/* A seekable source read into a pipe: its holes need not be read.  Clip
+ * *want to the extent at offset; true if that extent reads as zero.
+ */
+static int
+zero_extent (struct ring *r, uint64_t offset, uint64_t *want, bool *zero)
+{
+  struct copy *cp = r->cp;
+  struct extent_list *l = &r->ext;
+  size_t i;
+
+  *zero = false;
+  if (!cp->src->can_extents || cp->opts->no_extents)
+    return 0;
+  if (offset < l->start || offset >= extents_covered_end (l)) {
+    uint64_t n = cp->size - offset < COPY_UNIT ? cp->size - offset : COPY_UNIT;
+    if (extents_fill (cp->src, offset, n, l) == -1)
+      return -1;
+  }
+  for (i = 0; i < l->len; ++i) {
+    const struct extent *e = &l->ptr[i];
+    if (offset >= e->offset && offset < e->offset + e->length) {
+      if (*want > e->offset + e->length - offset)
+        *want = e->offset + e->length - offset;
+      *zero = e->type & EXTENT_ZERO;
+      break;
+    }
+  }
+  return 0;
+}
+
 /* Read the next chunk at offset; returns bytes read, 0 at the end. */
 static int64_t
-read_chunk (struct copy *cp, char *buf, uint64_t want, uint64_t offset)
+read_chunk (struct ring *r, char *buf, uint64_t want, uint64_t offset)
 {
-  int n;
+  struct copy *cp = r->cp;
+  bool zero;
+  int64_t n;
 
-  if (!cp->src->is_stream) {
-    if (offset >= cp->size)
-      return 0;
-    if (want > cp->size - offset)
-      want = cp->size - offset;
-    if (backend_pread (cp->src, buf, want, offset, 0) == -1)
-      return -1;
-    return want;
+  if (cp->src->is_stream) {
+    n = backend_pread (cp->src, buf, want, offset, 0);
+    if (n > 0)
+      atomic_fetch_add (&cp->stats->read, n);
+    return n;
   }
-  n = backend_pread (cp->src, buf, want, offset, 0);
-  return n;
+  if (offset >= cp->size)
+    return 0;
+  if (want > cp->size - offset)
+    want = cp->size - offset;
+  if (zero_extent (r, offset, &want, &zero) == -1)
+    return -1;
+  if (zero)
+    memset (buf, 0, want);
+  else if (backend_pread (cp->src, buf, want, offset, 0) == -1)
+    return -1;
+  else
+    atomic_fetch_add (&cp->stats->read, want);
+  return want;
 }
 
 static void *
@@ -75,12 +119,11 @@ reader (void *arg)
     if (stopped (r))
       break;
 
-    n = read_chunk (r->cp, c->buf, r->size, offset);
+    n = read_chunk (r, c->buf, r->size, offset);
     if (n == -1)
       copy_fail (r->cp, r->cp->src, "read", offset, r->size, errno);
     if (n <= 0)
       break;
-    atomic_fetch_add (&r->cp->stats->read, n);
     c->offset = offset;
     c->count = n;
     offset += n;
@@ -91,6 +134,7 @@ reader (void *arg)
     pthread_mutex_unlock (&r->lock);
   }
   pthread_mutex_lock (&r->lock);
+  r->end = offset;
   r->eof = true;
   pthread_cond_broadcast (&r->cond);
   pthread_mutex_unlock (&r->lock);
@@ -214,6 +258,7 @@ copy_stream (struct copy *cp)
   unsigned i;
   int err, ret = -1;
 
+  extents_init (&r.ext, 0, 0);
   for (i = 0; i < RING; ++i)
     if (posix_memalign ((void **) &r.c[i].buf, 4096, r.size) != 0) {
       copy_fail (cp, cp->src, "allocating buffers", 0, 0, ENOMEM);
@@ -232,11 +277,12 @@ copy_stream (struct copy *cp)
   }
   pthread_join (tid, NULL);
   if (!stopped (&r)) {
-    cp->stats->total = atomic_load (&cp->stats->read);
+    cp->stats->total = r.end;
     ret = 0;
   }
  out:
   for (i = 0; i < RING; ++i)
     free (r.c[i].buf);
+  extents_free (&r.ext);
   return ret;
 }
