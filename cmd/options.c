@@ -32,8 +32,9 @@ static const struct poptOption table[] = {
     "limits (default 1M for local endpoints, 256k when a side is NBD)",
     "SIZE" },
   { "queue-size", '\0', POPT_ARG_STRING, NULL, OPT_QUEUE_SIZE,
-    "Bytes of data in flight in the whole copy, shared by the workers "
-    "(default 16M)", "SIZE" },
+    "Bytes of data in flight per worker, that is per NBD connection "
+    "(default 4M: nbdcopy's 16M buys no speed here and costs 48 MiB)",
+    "SIZE" },
   { "sparse", 'S', POPT_ARG_STRING, NULL, OPT_SPARSE,
     "Detect zero blocks of SIZE bytes in the data and do not write them "
     "(default 4096; 0 disables)", "SIZE" },
@@ -290,7 +291,7 @@ parse_cmdline (int argc, char *argv[], struct cmdline *cl)
   int opt, r = 0;
 
   *cl = (struct cmdline) {
-    .copy = { .requests = 64, .queue_size = 16 << 20, .sparse = 4096 },
+    .copy = { .requests = 64, .queue_size = 4 << 20, .sparse = 4096 },
     .connections = 4, .progress_fd = -1,
   };
   if (lift_commands (&argc, argv, cmds) == -1) {

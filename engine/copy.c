@@ -134,11 +134,12 @@ plan_copy (struct copy *cp)
   plan_requests (cp->src->bs, cp->dst->bs, req, o->sparse, p);
   if (!o->request_size)
     p->note[0] = '\0';         /* our own default, not worth a note */
-  /* --queue-size bounds the bytes in flight of the whole copy. */
+  /* --queue-size bounds the bytes in flight per worker (per connection,
+   * as in nbdcopy).
+   */
   slots = o->requests ? o->requests : 64;
-  if (o->queue_size &&
-      slots * p->data * cp->stats->workers > o->queue_size)
-    slots = o->queue_size / cp->stats->workers / p->data;
+  if (o->queue_size && slots * p->data > o->queue_size)
+    slots = o->queue_size / p->data;
   if (slots < 1 || o->synchronous)
     slots = 1;
   cp->slots = slots;

@@ -16,7 +16,7 @@ struct copy_opts {
   unsigned connections;         /* cap on workers using an async side */
   unsigned requests;            /* requests in flight per worker */
   uint64_t request_size;        /* 0: planned from the limits */
-  uint64_t queue_size;          /* bytes in flight, all workers */
+  uint64_t queue_size;          /* bytes in flight per worker */
   uint64_t sparse;              /* zero detection granularity, 0 = off */
   bool allocated;               /* fully allocate the destination */
   bool target_is_zero;          /* the user says the destination is zero */
