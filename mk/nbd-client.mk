@@ -30,6 +30,7 @@ NBD_CLIENT_TESTS = \
 	tests/test-nbd-error-dst.sh \
 	tests/test-nbd-open-errors.sh \
 	tests/test-nbd-cmd-errors.sh \
+	tests/test-nbd-cmd-killed.sh \
 	tests/test-nbd-tls-psk.sh \
 	tests/test-nbd-exitlast.sh \
 	tests/test-nbd-flush.sh \

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -111,10 +112,17 @@ format_pid (char *buf, pid_t pid)
  * errfd (close-on-exec, so the parent reads EOF on success).
  */
 static void __attribute__ ((noreturn))
-child (int sock, int errfd, char **argv, char **env, char *pidvar)
+child (int sock, int errfd, char **argv, char **env, char *pidvar,
+       pid_t parent)
 {
   sigset_t mask;
   int err;
+
+  /* A server outlives nothing: if nbdferry is killed, it is told to stop
+   * (the fork runs on the main thread, which lives as long as we do).
+   */
+  if (prctl (PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid () != parent)
+    _exit (126);
 
   /* Move errfd out of the way of fd 3. */
   if (errfd <= FIRST_SOCKET_ACTIVATION_FD) {
@@ -174,10 +182,12 @@ spawn (struct sockact *s, int sock, char **argv)
   CLEANUP_FREE char *pidvar = NULL;
   int errpipe[2], err = 0;
   ssize_t r;
+  pid_t parent;
 
   env = make_env (&pidvar);
   if (env == NULL || pipe2 (errpipe, O_CLOEXEC) == -1)
     return -1;
+  parent = getpid ();
   s->pid = fork ();
   if (s->pid == -1) {
     err = errno;
@@ -187,7 +197,7 @@ spawn (struct sockact *s, int sock, char **argv)
     return -1;
   }
   if (s->pid == 0)
-    child (sock, errpipe[1], argv, env, pidvar);
+    child (sock, errpipe[1], argv, env, pidvar, parent);
   close (errpipe[1]);
   do
     r = read (errpipe[0], &err, sizeof err);
