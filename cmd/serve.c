@@ -440,30 +440,18 @@ cleanup_state (struct serve_state *st)
   poptFreeContext (st->pc);
 }
 
-/* Everything up to listening.  0 or the exit status. */
+/* The target, opened in place (a file is never truncated by serve). */
 static int
-setup (struct serve_state *st, int argc, char *argv[], int *tcp_fd)
+open_target (struct serve_state *st, const char *target, char **command)
 {
   struct serve_args *a = &st->a;
-  struct endpoint_opts opts = { .src_size = -1, .create_size = -1 };
-  struct server_config cfg = { 0 };
-  const char **rest, *target = NULL;
+  struct endpoint_opts opts = {
+    .src_size = -1, .create_size = -1, .command = command,
+    .writable = !a->read_only, .direct = a->direct, .verbose = a->verbose,
+    .in_place = true,
+  };
   uint64_t size;
-  int status = 0;
 
-  rest = parse_args (argc, argv, a, &st->pc, &status);
-  if (rest == NULL && status)
-    return status;
-  if (target_of (rest, &target, &opts.command) == -1)
-    return 1;
-  if (a->unix_path && a->port) {
-    fprintf (stderr, "nbdferry serve: --unix and --port exclude each other\n");
-    return 1;
-  }
-  if (a->export_name && strlen (a->export_name) > NBD_MAX_STRING) {
-    fprintf (stderr, "nbdferry serve: --export-name is too long\n");
-    return 1;
-  }
   if (a->size) {
     if (get_size ("--size", a->size, &size) == -1)
       return 1;
@@ -473,22 +461,22 @@ setup (struct serve_state *st, int argc, char *argv[], int *tcp_fd)
     }
     opts.create_size = size;
   }
-  opts.writable = !a->read_only;
-  opts.direct = a->direct;
-  opts.verbose = a->verbose;
-  opts.in_place = true;
   st->b = endpoint_open (target, &opts);
-  if (st->b == NULL)
-    return 1;
+  return st->b == NULL;
+}
 
-  cfg.export_name = a->export_name;
-  cfg.description = a->description;
-  cfg.read_only = a->read_only;
-  cfg.threads = a->threads;
-  cfg.max_connections = a->max_conns;
-  cfg.handshake_timeout = a->timeout;
-  if (a->verbose)
-    cfg.log = log_stderr;
+/* The server object and its listening sockets. */
+static int
+start_server (struct serve_state *st, int *tcp_fd)
+{
+  struct serve_args *a = &st->a;
+  struct server_config cfg = {
+    .export_name = a->export_name, .description = a->description,
+    .read_only = a->read_only, .threads = a->threads,
+    .max_connections = a->max_conns, .handshake_timeout = a->timeout,
+    .log = a->verbose ? log_stderr : NULL,
+  };
+
   if (relax_minimum (a, &st->b) == -1 ||
       advertised_limits (a, st->b, &cfg) == -1)
     return 1;
@@ -497,7 +485,6 @@ setup (struct serve_state *st, int argc, char *argv[], int *tcp_fd)
     fprintf (stderr, "nbdferry serve: %s\n", last_error (errno));
     return 1;
   }
-
   /* Captive mode without an address: a private Unix socket. */
   if (a->run && !a->unix_path && !a->port && !getenv ("LISTEN_FDS")) {
     char tmpl[] = "/tmp/nbdferry-serve.XXXXXX";
@@ -512,6 +499,31 @@ setup (struct serve_state *st, int argc, char *argv[], int *tcp_fd)
     return 1;
   st->made_socket = a->unix_path != NULL;
   return 0;
+}
+
+/* Everything up to listening.  0 or the exit status. */
+static int
+setup (struct serve_state *st, int argc, char *argv[], int *tcp_fd)
+{
+  struct serve_args *a = &st->a;
+  const char **rest, *target = NULL;
+  char **command = NULL;
+  int status = 0;
+
+  rest = parse_args (argc, argv, a, &st->pc, &status);
+  if (rest == NULL && status)
+    return status;
+  if (target_of (rest, &target, &command) == -1)
+    return 1;
+  if (a->unix_path && a->port) {
+    fprintf (stderr, "nbdferry serve: --unix and --port exclude each other\n");
+    return 1;
+  }
+  if (a->export_name && strlen (a->export_name) > NBD_MAX_STRING) {
+    fprintf (stderr, "nbdferry serve: --export-name is too long\n");
+    return 1;
+  }
+  return open_target (st, target, command) || start_server (st, tcp_fd);
 }
 
 int
