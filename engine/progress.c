@@ -87,7 +87,10 @@ draw_bar (struct progress *p, uint64_t done, bool final)
     snprintf (eta, sizeof eta, " ETA %u:%02u:%02u", s / 3600, s / 60 % 60,
               s % 60);
   }
-  if (p->tty)
+  if (p->total == 0)             /* a stream: its size comes at the end */
+    n = snprintf (line, sizeof line, p->tty ? "\r%s copied %s/s\033[K"
+                  : "nbdferry: %s copied %s/s\n", d, rate);
+  else if (p->tty)
     n = snprintf (line, sizeof line, "\r[%.*s%*s] %3d%% %s / %s %s/s%s\033[K%s",
                   fill, "##############################", width - fill, "",
                   pc, d, t, rate, eta, final ? "\n" : "");
