@@ -16,3 +16,10 @@ if command -v script >/dev/null; then
   grep -q $'\r\[' "$tmp/tty" || fail "no redrawn bar on a tty"
   grep -q '100%' "$tmp/tty" || fail "bar never reached 100%"
 fi
+
+# A stream's size is unknown until its end: bytes and rate, never "0%".
+$NBDFERRY random:64M - | $NBDFERRY -p - "$tmp/s" 2>"$tmp/err2"
+cat "$tmp/err2"
+grep -q '  0%' "$tmp/err2" && fail "a stream showed 0%"
+grep -qE 'copied|100% 64.0 MiB / 64.0 MiB' "$tmp/err2" || fail "no stream progress"
+cmp <($NBDFERRY random:64M -) "$tmp/s" || fail "stream copy differs"
