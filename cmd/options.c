@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "options.h"
-#include "size.h"
+#include "args.h"
 
 enum {
   OPT_CONNECTIONS = 1, OPT_THREADS, OPT_REQUESTS, OPT_REQUEST_SIZE,
@@ -111,37 +111,6 @@ list_options (bool longs, bool pod)
 }
 
 static int
-bad (const char *opt, const char *arg, const char *why)
-{
-  fprintf (stderr, "nbdferry: %s: invalid value '%s': %s\n", opt, arg, why);
-  return -1;
-}
-
-static int
-get_count (const char *opt, const char *arg, unsigned *out)
-{
-  char *end;
-  long v;
-
-  errno = 0;
-  v = strtol (arg, &end, 10);
-  if (errno || end == arg || *end || v < 1 || v > 1024)
-    return bad (opt, arg, "expected a number from 1 to 1024");
-  *out = v;
-  return 0;
-}
-
-static int
-get_size (const char *opt, const char *arg, uint64_t *out, bool zero_ok)
-{
-  if (parse_size (arg, out) == -1)
-    return bad (opt, arg, "expected a size such as 512, 64k, 1M, 2G");
-  if (*out == 0 && !zero_ok)
-    return bad (opt, arg, "must not be 0");
-  return 0;
-}
-
-static int
 progress_opt (struct cmdline *cl, const char *arg)
 {
   char *end;
@@ -154,7 +123,11 @@ progress_opt (struct cmdline *cl, const char *arg)
   errno = 0;
   fd = strtol (arg, &end, 10);
   if (errno || end == arg || *end || fd < 0 || fd > INT_MAX)
-    return bad ("--progress", arg, "expected a file descriptor number");
+  {
+    fprintf (stderr, "nbdferry: --progress: invalid value '%s': expected a "
+             "file descriptor number\n", arg);
+    return -1;
+  }
   cl->progress_fd = fd;
   return 0;
 }
@@ -168,15 +141,15 @@ handle (poptContext ctx, int opt, struct cmdline *cl)
   int r = 0;
 
   switch (opt) {
-  case OPT_CONNECTIONS: r = get_count ("--connections", arg, &cl->connections);
+  case OPT_CONNECTIONS: r = arg_count ("nbdferry", "--connections", arg, 1024, &cl->connections);
     break;
-  case OPT_THREADS: r = get_count ("--threads", arg, &c->threads); break;
-  case OPT_REQUESTS: r = get_count ("--requests", arg, &c->requests); break;
+  case OPT_THREADS: r = arg_count ("nbdferry", "--threads", arg, 1024, &c->threads); break;
+  case OPT_REQUESTS: r = arg_count ("nbdferry", "--requests", arg, 1024, &c->requests); break;
   case OPT_REQUEST_SIZE:
-    r = get_size ("--request-size", arg, &c->request_size, false); break;
+    r = arg_size ("nbdferry", "--request-size", arg, &c->request_size, false); break;
   case OPT_QUEUE_SIZE:
-    r = get_size ("--queue-size", arg, &c->queue_size, false); break;
-  case OPT_SPARSE: r = get_size ("--sparse", arg, &c->sparse, true); break;
+    r = arg_size ("nbdferry", "--queue-size", arg, &c->queue_size, false); break;
+  case OPT_SPARSE: r = arg_size ("nbdferry", "--sparse", arg, &c->sparse, true); break;
   case OPT_ALLOCATED: c->allocated = true; break;
   case OPT_TARGET_ZERO: c->target_is_zero = true; break;
   case OPT_NO_EXTENTS: c->no_extents = true; break;
@@ -188,7 +161,8 @@ handle (poptContext ctx, int opt, struct cmdline *cl)
     else if (strcmp (arg, "percent") == 0)
       cl->progress_format = PROGRESS_PERCENT;
     else
-      r = bad ("--progress-format", arg, "expected percent or json");
+      fprintf (stderr, "nbdferry: --progress-format: invalid value '%s': "
+               "expected percent or json\n", arg), r = -1;
     break;
   case OPT_SYNCHRONOUS: c->synchronous = true; break;
   case OPT_DIRECT: cl->direct = true; break;

@@ -22,12 +22,12 @@
 #include <netdb.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "blocksize.h"
 #include "cleanup.h"
 #include "endpoints.h"
 #include "filters/rmw.h"
 #include "error.h"
-#include "file.h"
 #include "nbd/proto.h"
 #include "nbd/server.h"
 #include "serve.h"
@@ -77,16 +77,6 @@ free_args (struct serve_args *a)
   }
 }
 
-/* A size with an optional binary suffix (engine/size.h). */
-static int
-get_size (const char *opt, const char *s, uint64_t *out)
-{
-  if (parse_size (s, out) == 0)
-    return 0;
-  fprintf (stderr, "nbdferry serve: %s: cannot parse size '%s'\n", opt, s);
-  return -1;
-}
-
 /* A minimum below the target's own (a 4K-sector device served to clients
  * that write 512-byte sectors) is honoured through the read-modify-write
  * filter, which takes requests of any alignment.
@@ -97,7 +87,7 @@ relax_minimum (const struct serve_args *a, struct backend **bp)
   struct backend *f;
   uint64_t v;
 
-  if (!a->bs_min || get_size ("--blocksize-minimum", a->bs_min, &v) == -1 ||
+  if (!a->bs_min || parse_size (a->bs_min, &v) == -1 ||
       v >= (*bp)->bs[BS_MINIMUM])
     return 0;                   /* a bad value is reported by the caller */
   f = rmw_filter_open (*bp);
@@ -121,19 +111,22 @@ advertised_limits (const struct serve_args *a, struct backend *b,
 
   memcpy (raw, b->bs, sizeof raw);
   if (a->bs_min) {
-    if (get_size ("--blocksize-minimum", a->bs_min, &v) == -1)
+    if (arg_size ("nbdferry serve", "--blocksize-minimum", a->bs_min, &v, false)
+        == -1)
       return -1;
     raw[BS_MINIMUM] = v;
     if (!a->bs_pref && raw[BS_PREFERRED] < v)
       raw[BS_PREFERRED] = v;
   }
   if (a->bs_pref) {
-    if (get_size ("--blocksize-preferred", a->bs_pref, &v) == -1)
+    if (arg_size ("nbdferry serve", "--blocksize-preferred", a->bs_pref, &v, false)
+        == -1)
       return -1;
     raw[BS_PREFERRED] = v;
   }
   if (a->bs_max) {
-    if (get_size ("--blocksize-maximum", a->bs_max, &v) == -1)
+    if (arg_size ("nbdferry serve", "--blocksize-maximum", a->bs_max, &v, false)
+        == -1)
       return -1;
     if (v > b->bs[BS_MAX_DATA]) {
       fprintf (stderr, "nbdferry serve: --blocksize-maximum %" PRIu64
@@ -369,11 +362,12 @@ parse_args (int argc, char *argv[], struct serve_args *a, poptContext *pc,
     case 'P': set_str (&a->pidfile, arg); break;
     case 'v': a->verbose++; break;
     case 't': case 'c': case 'T': {
-      long v = strtol (arg, NULL, 10);
+      unsigned v;
+      int r = arg_count ("nbdferry serve", c == 't' ? "--threads"
+                         : c == 'c' ? "--max-connections"
+                         : "--handshake-timeout", arg, 4096, &v);
       free (arg);
-      if (v <= 0 || v > 4096) {
-        fprintf (stderr, "nbdferry serve: %s: expects a number from 1 "
-                 "to 4096\n", poptBadOption (*pc, 0));
+      if (r == -1) {
         *status = 1;
         return NULL;
       }
@@ -453,7 +447,7 @@ open_target (struct serve_state *st, const char *target, char **command)
   uint64_t size;
 
   if (a->size) {
-    if (get_size ("--size", a->size, &size) == -1)
+    if (arg_size ("nbdferry serve", "--size", a->size, &size, true) == -1)
       return 1;
     if (a->read_only) {
       fprintf (stderr, "nbdferry serve: --size needs a writable target\n");

@@ -1,5 +1,6 @@
 # cmd/: the programs and the argument -> driver table.
 nbdferry_SOURCES += \
+	cmd/args.c cmd/args.h \
 	cmd/endpoints.c cmd/endpoints.h \
 	cmd/main.c \
 	cmd/options.c cmd/options.h
