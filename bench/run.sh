@@ -110,8 +110,7 @@ w_loop () {
 }
 w_null () {
   warm dense.img
-  cmds=( [nbdferry]="$ferry dense.img null:" [nbdcopy]="nbdcopy dense.img null:" )
-  prep=""
+  both dense.img null:; prep=""
   run "file>null"
 }
 # NBD servers run outside the timed command, so peak RSS is the client's
@@ -173,11 +172,7 @@ w_serve-read () {
   local s
   warm dense.img
   for s in nbdferry nbdkit qemu-nbd; do
-    cmds=(
-      [nbdferry]="$ferry -- $(serve_cmd $s dense.img ro) null:"
-      [nbdcopy]="nbdcopy -- $(serve_cmd $s dense.img ro) null:"
-    )
-    prep=""
+    both "-- $(serve_cmd $s dense.img ro)" null:; prep=""
     run "read<$s"
   done
 }
@@ -185,10 +180,7 @@ w_serve-write () {
   local s
   warm dense.img
   for s in nbdferry nbdkit qemu-nbd; do
-    cmds=(
-      [nbdferry]="$ferry -- dense.img $(serve_cmd $s out.img)"
-      [nbdcopy]="nbdcopy -- dense.img $(serve_cmd $s out.img)"
-    )
+    both "-- dense.img" "$(serve_cmd $s out.img)"
     prep="rm -f out.img; truncate -s 4G out.img"
     run "write>$s"
   done
