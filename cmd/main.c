@@ -95,7 +95,7 @@ show_plan (const struct copy_stats *st)
            ", zero detection %" PRIu64 "; destination %s\n",
            st->workers, st->workers == 1 ? "" : "s", p->align, p->data,
            p->zero, p->sparse,
-           st->dst_zero ? "reads as zero" : "may hold data");
+           st->zero_reason ? "reads as zero" : "may hold data");
   if (st->zero_reason)
     fprintf (stderr, "nbdferry: destination known zero from: %s\n",
              st->zero_reason);

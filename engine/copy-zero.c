@@ -93,6 +93,6 @@ copy_zero_state (struct copy *cp)
     s->zero_reason = "fast zero";
   else
     s->zero_reason = NULL;
-  cp->dst_zero = s->dst_zero = s->zero_reason != NULL;
+  cp->dst_zero = s->zero_reason != NULL;
   return 0;
 }

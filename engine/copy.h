@@ -38,8 +38,8 @@ struct copy_stats {
   struct plan plan;
   uint64_t tail;                /* bytes past dst's last whole block, done
                                  * by read-modify-write (0: none) */
-  bool dst_zero;                /* the destination was known to be zero */
-  const char *zero_reason;      /* how that was known */
+  const char *zero_reason;      /* how the destination was known to read
+                                   as zero, or NULL */
 };
 
 /* Copy src into dst.  -1 on failure with a message (set_error) naming the
