@@ -25,6 +25,7 @@ tests_test_zero_LDADD = libengine.a $(ALL_LIBS)
 EXTRA_DIST += tests/run-unit
 
 ENGINE_SH_TESTS = \
+	tests/test-stdout-holes.sh \
 	tests/test-bad-options.sh \
 	tests/test-memory-flat.sh \
 	tests/test-progress-bar.sh \
