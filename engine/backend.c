@@ -132,6 +132,7 @@ backend_open_done (struct backend *b)
   ASK (can_extents);
   ASK (can_multi_conn);
   ASK (can_cache);
+  ASK (is_local);
   b->has_aio = LAYER (b, aio_get_fd)->ops->aio_get_fd != NULL;
   return 0;
 }
@@ -177,6 +178,7 @@ backend_dup (struct backend *b)
   d->can_multi_conn = b->can_multi_conn;
   d->can_cache = b->can_cache;
   d->is_stream = b->is_stream;
+  d->is_local = b->is_local;
   d->has_aio = b->has_aio;
   return d;
 }

@@ -89,6 +89,10 @@ struct backend_ops {
    * the size may be unknown (get_size returns -1 with errno ESPIPE).
    */
   int (*is_stream) (struct backend *b);
+  /* Requests are system calls on this host (files, block devices), not
+   * round trips to a server.
+   */
+  int (*is_local) (struct backend *b);
 
   /* Returns 0.  Exception: a stream's pread returns the bytes read, which
    * is less than count only at the end of the stream (0 at the end).
@@ -144,7 +148,7 @@ struct backend {
   uint64_t bs[BS_NR];           /* limits after defaults and validation */
   unsigned init;                /* INIT_SPARSE | INIT_ZERO */
   bool can_write, can_zero, can_fast_zero, can_trim, can_flush, can_fua,
-    can_extents, can_multi_conn, can_cache, is_stream, has_aio;
+    can_extents, can_multi_conn, can_cache, is_stream, is_local, has_aio;
 };
 
 /* Set up the common part of a freshly allocated backend (ops, name, next). */

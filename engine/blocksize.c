@@ -105,6 +105,22 @@ min64 (uint64_t a, uint64_t b)
   return a < b ? a : b;
 }
 
+/* A zero or trim request size: the sink's maximum, in whole preferred
+ * blocks where it holds one, so that a big range is split on block
+ * boundaries (a 4 GiB - 1 maximum must not leave a sector to be zeroed by
+ * writing).  Both sizes are powers of two: the larger is a multiple of both.
+ */
+static uint64_t
+zero_piece (uint64_t max, uint64_t preferred, uint64_t align)
+{
+  uint64_t unit = max64 (preferred, align);
+
+  if (max < unit)
+    unit = align;
+  max = round_down (max, unit);
+  return max < align ? align : max;
+}
+
 void
 plan_requests (const uint64_t src[BS_NR], const uint64_t dst[BS_NR],
                uint64_t request_size, uint64_t sparse_size, struct plan *p)
@@ -138,12 +154,8 @@ plan_requests (const uint64_t src[BS_NR], const uint64_t dst[BS_NR],
               " (alignment %" PRIu64 ", allowed %" PRIu64 "..%" PRIu64 ")",
               request_size, p->data, p->align, lo, hi);
 
-  p->zero = round_down (dst[BS_MAX_ZERO], p->align);
-  if (p->zero < p->align)
-    p->zero = p->align;
-  p->trim = round_down (dst[BS_MAX_TRIM], p->align);
-  if (p->trim < p->align)
-    p->trim = p->align;
+  p->zero = zero_piece (dst[BS_MAX_ZERO], dst[BS_PREFERRED], p->align);
+  p->trim = zero_piece (dst[BS_MAX_TRIM], dst[BS_PREFERRED], p->align);
 
   p->sparse = sparse_size ? round_up (sparse_size, p->align) : 0;
   if (p->sparse > p->data)

@@ -50,6 +50,11 @@ extents_say_zero (struct backend *dst, uint64_t size)
 /* Zero [0, size) in MAX_ZERO pieces with FAST_ZERO: all or nothing.  A
  * part that is not whole blocks of dst cannot be fast: it is zeroed by
  * read-modify-write once the rest was.
+ *
+ * Not for a local file or device: there zeroing a hole in place is one
+ * system call, while zeroing everything first also unmaps what the source's
+ * data is about to overwrite, and the writes must allocate it again (16 GiB
+ * loop device, 10 % data: 1.05 s with it, 0.71 s without).
  */
 static bool
 fast_zero_all (struct copy *cp)
@@ -57,7 +62,7 @@ fast_zero_all (struct copy *cp)
   struct backend *dst = cp->dst;
   uint64_t step = cp->stats->plan.zero, pos, end = cp->size;
 
-  if (!dst->can_fast_zero || cp->opts->allocated)
+  if (!dst->can_fast_zero || dst->is_local || cp->opts->allocated)
     return false;
   if (cp->rmw)
     end = round_down (end, dst->bs[BS_MINIMUM]);

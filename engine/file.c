@@ -388,6 +388,7 @@ file_dup (struct backend *b)
   .can_extents = file_can_extents,              \
   .can_multi_conn = backend_yes,                        \
   .can_cache = file_can_cache,                  \
+  .is_local = backend_yes,                      \
   .pread = file_pread,                          \
   .pwrite = file_pwrite,                        \
   .zero = file_zero,                            \

@@ -36,6 +36,7 @@ LOCAL_SH_TESTS = \
 	tests/test-blockdev-old-data.sh \
 	tests/test-blockdev-small.sh \
 	tests/test-blockdev-source.sh \
+	tests/test-blockdev-zero-holes.sh \
 	tests/test-bad-missing-source.sh \
 	tests/test-bad-directory.sh \
 	tests/test-bad-same-file.sh \

@@ -10,7 +10,7 @@ packages=(
   libnbd-dev libzstd-dev libaio-dev libpopt-dev
   # tests: real peers and tools
   nbdkit nbdkit-plugin-dev qemu-utils libnbd-bin python3-libnbd nbd-server
-  gnutls-bin zstd valgrind util-linux e2fsprogs time bc
+  gnutls-bin zstd valgrind util-linux e2fsprogs time bc strace
   clang libclang-rt-14-dev   # the libFuzzer run in make check
 )
 

@@ -48,6 +48,17 @@ fail () {
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/nbdferry-test.XXXXXX")
 cleanup_fn rm -rf "$tmp"
 
+# loop_device FILE [LOSETUP-OPTIONS...]: attach FILE, set $dev, detach at
+# exit; skip the test where loop devices cannot be had.
+loop_device () {
+  local file=$1; shift
+  requires_root
+  requires losetup --version
+  dev=$(losetup -f --show "$@" "$file") || {
+    echo "$0: test skipped because losetup failed"; exit 77; }
+  cleanup_fn losetup -d "$dev"
+}
+
 allocated () {
   echo $(( $(stat -c %b "$1") * $(stat -c %B "$1") ))
 }

@@ -2,13 +2,9 @@
 # A loop device holding old data: after the copy it reads as the source
 # (holes zeroed on the device), and the part beyond the source is untouched.
 source "$abs_srcdir/tests/functions.sh"
-requires_root
-requires losetup --version
 
 truncate -s 64M "$tmp/backing"
-dev=$(losetup -f --show "$tmp/backing") || {
-  echo "$0: test skipped because losetup failed"; exit 77; }
-cleanup_fn losetup -d "$dev"
+loop_device "$tmp/backing"
 
 truncate -s 32M "$tmp/in"
 head -c 3M /dev/urandom | dd of="$tmp/in" bs=1M seek=5 conv=notrunc status=none

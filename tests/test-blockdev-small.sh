@@ -2,15 +2,11 @@
 # A destination device smaller than the source is refused with one line,
 # and nothing is written to it.
 source "$abs_srcdir/tests/functions.sh"
-requires_root
-requires losetup --version
 
 truncate -s 8M "$tmp/backing"
 head -c 8M /dev/urandom > "$tmp/backing"
 cp "$tmp/backing" "$tmp/backing.orig"
-dev=$(losetup -f --show "$tmp/backing") || {
-  echo "$0: test skipped because losetup failed"; exit 77; }
-cleanup_fn losetup -d "$dev"
+loop_device "$tmp/backing"
 
 head -c 9M /dev/urandom > "$tmp/in"
 expect_error "$dev: device is smaller than the source (8388608 < 9437184 bytes)" \

@@ -4,15 +4,11 @@
 # exactly, the rest of the device keeps its old bytes, and -v says the tail
 # went through read-modify-write.  Several threads and stdin (a stream) too.
 source "$abs_srcdir/tests/functions.sh"
-requires_root
-requires losetup --version
 requires dd if=/dev/zero of="$tmp/probe" bs=4096 count=1 oflag=direct
 
 size=$((4 * 1024 * 1024))
 truncate -s $size "$tmp/backing"
-dev=$(losetup -f --show --sector-size 4096 "$tmp/backing") || {
-  echo "$0: test skipped because losetup failed"; exit 77; }
-cleanup_fn losetup -d "$dev"
+loop_device "$tmp/backing" --sector-size 4096
 [ "$(blockdev --getss "$dev")" = 4096 ] || {
   echo "$0: test skipped: no 4096-byte sectors"; exit 77; }
 

@@ -138,6 +138,17 @@ test_planner (void)
     CHECK_EQ (p.zero, 1 * MiB);
     CHECK_EQ (p.trim, 2 * MiB);
   }
+  /* A maximum that is not whole preferred blocks is cut to them. */
+  {
+    uint64_t raw[BS_NR] = { [BS_MINIMUM] = 1, [BS_PREFERRED] = 512,
+                            [BS_MAX_ZERO] = 0xffffffff,
+                            [BS_MAX_TRIM] = 300 };
+    CHECK (blocksize_apply_rules ("z", -1, raw, b) == 0);
+    limits (a, 0, 0, 0);
+    plan_requests (a, b, 0, 4096, &p);
+    CHECK_EQ (p.zero, 0xfffffe00);
+    CHECK_EQ (p.trim, 300);     /* smaller than a block: as it is */
+  }
 }
 
 int

@@ -5,15 +5,12 @@
 # around them.
 source "${abs_srcdir:-.}/tests/functions.sh"
 source "${abs_srcdir:-.}/tests/serve-functions.sh"
-requires_root
-requires losetup --version
 requires qemu-io --version
 requires nbdinfo --version
 
 $NBDFERRY random:16M,seed=5 "$tmp/disk"
 cp "$tmp/disk" "$tmp/expect"
-dev=$(losetup -f --show -b 4096 "$tmp/disk") || { echo "skip: no loop"; exit 77; }
-cleanup_fn losetup -d "$dev"
+loop_device "$tmp/disk" -b 4096
 
 start_serve rmw --direct --blocksize-minimum=512 "$dev"
 nbdinfo "$uri" > "$tmp/info"
