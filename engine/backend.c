@@ -260,6 +260,13 @@ backend_extend (struct backend *b, uint64_t size)
   return l->ops->extend ? l->ops->extend (l, size) : unsupported ();
 }
 
+int
+backend_finish (struct backend *b)
+{
+  struct backend *l = LAYER (b, finish);
+  return l->ops->finish ? l->ops->finish (l) : 0;
+}
+
 /* The layer serving an async hook: the first that defines the async hook or
  * its sync twin, so a filter's sync hook is never bypassed.
  */

@@ -116,6 +116,10 @@ struct backend_ops {
 
   /* Grow a sink to size (a stream source's size is known only at the end). */
   int (*extend) (struct backend *b, uint64_t size);
+  /* The copy is complete: write out what the sink still holds (a
+   * compressed image's last frame and index).  Not called after a failure.
+   */
+  int (*finish) (struct backend *b);
 
   /* Asynchronous variants (optional; without them backend_aio_* complete
    * inline through the sync hooks).  Return 0 when submitted (done() will
@@ -194,6 +198,7 @@ extern int backend_extents (struct backend *b, uint64_t count,
 extern int backend_cache (struct backend *b, uint64_t count, uint64_t offset,
                           uint32_t flags);
 extern int backend_extend (struct backend *b, uint64_t size);
+extern int backend_finish (struct backend *b);   /* 0 where there is no hook */
 
 extern int backend_aio_pread (struct backend *b, void *buf, uint64_t count,
                               uint64_t offset, uint32_t flags,

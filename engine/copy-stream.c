@@ -21,6 +21,7 @@
 struct chunk {
   char *buf;
   uint64_t offset, count;
+  bool hole;                    /* reads as zero: buf was not filled */
 };
 
 struct ring {
@@ -72,14 +73,17 @@ zero_extent (struct ring *r, uint64_t offset, uint64_t *want, bool *zero)
   return 0;
 }
 
-/* Read the next chunk at offset; returns bytes read, 0 at the end. */
+/* Read the next chunk at offset; returns bytes read, 0 at the end.  A
+ * hole of the source is not read: *hole says so and buf is left alone.
+ */
 static int64_t
-read_chunk (struct ring *r, char *buf, uint64_t want, uint64_t offset)
+read_chunk (struct ring *r, char *buf, uint64_t want, uint64_t offset,
+            bool *hole)
 {
   struct copy *cp = r->cp;
-  bool zero;
   int64_t n;
 
+  *hole = false;
   if (cp->src->is_stream) {
     n = backend_pread (cp->src, buf, want, offset, 0);
     if (n > 0)
@@ -90,10 +94,10 @@ read_chunk (struct ring *r, char *buf, uint64_t want, uint64_t offset)
     return 0;
   if (want > cp->size - offset)
     want = cp->size - offset;
-  if (zero_extent (r, offset, &want, &zero) == -1)
+  if (zero_extent (r, offset, &want, hole) == -1)
     return -1;
-  if (zero)
-    memset (buf, 0, want);
+  if (*hole)
+    ;
   else if (backend_pread (cp->src, buf, want, offset, 0) == -1)
     return -1;
   else
@@ -119,7 +123,7 @@ reader (void *arg)
     if (stopped (r))
       break;
 
-    n = read_chunk (r, c->buf, r->size, offset);
+    n = read_chunk (r, c->buf, r->size, offset, &c->hole);
     if (n == -1)
       copy_fail (r->cp, r->cp->src, "read", offset, r->size, errno);
     if (n <= 0)
@@ -198,6 +202,9 @@ write_chunk (struct ring *r, const struct chunk *c)
     }
     r->limit = end;
   }
+  /* A stream sink writes the zeroes itself, without our memset. */
+  if (c->hole)
+    return zero_or_skip (cp, c->offset, c->count);
   if (cp->dst->is_stream || sparse == 0)
     return write_data (cp, c->buf, c->offset, c->count);
   while (pos < c->count) {

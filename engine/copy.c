@@ -186,6 +186,10 @@ copy_body (struct copy *cp)
     r = copy_stream (cp);
   else
     r = run_workers (cp, cp->stats->workers);
+  if (r == 0 && backend_finish (dst) == -1) {
+    copy_fail (cp, dst, "finish", 0, 0, errno);
+    r = -1;
+  }
   if (r == 0 && opts->flush && backend_flush (dst, 0) == -1) {
     copy_fail (cp, dst, "flush", 0, 0, errno);
     r = -1;
