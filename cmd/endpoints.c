@@ -21,16 +21,28 @@ struct driver {
   bool command;                           /* serves [ CMD ARGS ] (arg NULL) */
   open_fn open_source;                    /* NULL: cannot be a source */
   open_fn open_sink;                      /* NULL: cannot be a sink */
+  /* The local file arg names (NULL: none); absent: arg itself is a path. */
+  const char *(*path) (const char *arg);
 };
+
+static const char *
+no_path (const char *arg)
+{
+  return NULL;
+}
 
 static const struct driver drivers[] = {
   /* Registration lines go here, most specific first. */
   { .what = "NBD", .matches = endpoint_is_uri, .command = true,
+    .path = no_path,
     .open_source = nbd_source_open, .open_sink = nbd_sink_open },
-  { .what = "null sink", .matches = null_matches, .open_sink = null_sink_open },
-  { .what = "-", .matches = stdio_matches,
+  { .what = "null sink", .matches = null_matches, .path = no_path,
+    .open_sink = null_sink_open },
+  { .what = "-", .matches = stdio_matches, .path = no_path,
     .open_source = stdin_source_open, .open_sink = stdout_sink_open },
-  { .what = "synthetic image", .matches = synthetic_matches,
+  { .what = "zstd image", .matches = zstd_matches, .path = zstd_file_path,
+    .open_source = zstd_source_open, .open_sink = zstd_sink_open },
+  { .what = "synthetic image", .matches = synthetic_matches, .path = no_path,
     .open_source = synthetic_source_open },
 
   { .what = "file", .open_source = file_source_open,
@@ -53,31 +65,49 @@ endpoint_is_uri (const char *arg)
   return false;
 }
 
+static const struct driver *
+find_driver (const char *arg)
+{
+  size_t i;
+
+  for (i = 0; drivers[i].what; ++i)
+    if (arg == NULL ? drivers[i].command
+        : !drivers[i].matches || drivers[i].matches (arg))
+      return &drivers[i];
+  return NULL;
+}
+
+const char *
+endpoint_path (const char *arg)
+{
+  const struct driver *d = arg ? find_driver (arg) : NULL;
+
+  if (d == NULL)
+    return NULL;
+  return d->path ? d->path (arg) : arg;
+}
+
 struct backend *
 endpoint_open (const char *arg, const struct endpoint_opts *opts)
 {
   const char *shown = arg ? arg : "[ command ]";
-  size_t i;
+  const struct driver *d = find_driver (arg);
+  open_fn fn;
+  struct backend *b;
 
-  for (i = 0; drivers[i].what; ++i) {
-    const struct driver *d = &drivers[i];
-    open_fn fn;
-    struct backend *b;
-
-    if (arg == NULL ? !d->command : d->matches && !d->matches (arg))
-      continue;
-    fn = opts->writable ? d->open_sink : d->open_source;
-    if (fn == NULL) {
-      fprintf (stderr, "nbdferry: %s: a %s cannot be used as a %s\n",
-               shown, d->what, opts->writable ? "destination" : "source");
-      return NULL;
-    }
-    clear_error ();
-    b = fn (arg, opts);
-    if (b == NULL)
-      fprintf (stderr, "nbdferry: %s\n", last_error (errno));
-    return b;
+  if (d == NULL) {
+    fprintf (stderr, "nbdferry: %s: no driver for this argument\n", shown);
+    return NULL;
   }
-  fprintf (stderr, "nbdferry: %s: no driver for this argument\n", shown);
-  return NULL;
+  fn = opts->writable ? d->open_sink : d->open_source;
+  if (fn == NULL) {
+    fprintf (stderr, "nbdferry: %s: a %s cannot be used as a %s\n",
+             shown, d->what, opts->writable ? "destination" : "source");
+    return NULL;
+  }
+  clear_error ();
+  b = fn (arg, opts);
+  if (b == NULL)
+    fprintf (stderr, "nbdferry: %s\n", last_error (errno));
+  return b;
 }

@@ -12,6 +12,11 @@
 extern struct backend *endpoint_open (const char *arg,
                                       const struct endpoint_opts *opts);
 
+/* The local file or device arg names (for the same-file check), or NULL
+ * (an NBD URI, null:, -, a synthetic image).
+ */
+extern const char *endpoint_path (const char *arg);
+
 /* True if arg names an NBD URI. */
 extern bool endpoint_is_uri (const char *arg);
 

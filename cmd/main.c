@@ -41,10 +41,10 @@ open_side (const struct cmdline *cl, bool sink, int64_t src_size)
 static int
 check_same_file (const struct cmdline *cl)
 {
+  const char *src = endpoint_path (cl->src), *dst = endpoint_path (cl->dst);
   struct stat s, d;
 
-  if (!cl->src || !cl->dst || strcmp (cl->dst, "-") == 0 ||
-      stat (cl->src, &s) == -1 || stat (cl->dst, &d) == -1)
+  if (!src || !dst || stat (src, &s) == -1 || stat (dst, &d) == -1)
     return 0;
   if ((S_ISREG (s.st_mode) && s.st_dev == d.st_dev && s.st_ino == d.st_ino)
       || (S_ISBLK (s.st_mode) && S_ISBLK (d.st_mode) &&

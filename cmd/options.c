@@ -77,7 +77,7 @@ static const struct poptOption table[] = {
 
 #define USAGE "SOURCE DESTINATION\n" \
   "  SOURCE, DESTINATION: FILE | DEVICE | NBD-URI | [ CMD ARGS ] | - | null:\n" \
-  "  | pattern:SIZE | zero:SIZE | random:SIZE | sparse-random:SIZE"
+  "  | zstd:FILE | pattern:SIZE | zero:SIZE | random:SIZE | sparse-random:SIZE"
 
 static void
 list_options (bool longs, bool pod)

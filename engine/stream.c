@@ -2,9 +2,30 @@
 #include <config.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "stream.h"
+
+int
+stream_out_of_order (const struct backend *b, const char *what,
+                     uint64_t offset, uint64_t pos)
+{
+  set_error ("%s: %s at offset %" PRIu64 " out of order (the stream is at %"
+             PRIu64 ")", b->name, what, offset, pos);
+  errno = ESPIPE;
+  return -1;
+}
+
+int
+stream_sync (int fd)
+{
+  if (fdatasync (fd) == -1 && errno != EINVAL && errno != EROFS &&
+      errno != ENOTSUP)
+    return -1;
+  return 0;
+}
 
 void
 stream_close (struct backend *b)

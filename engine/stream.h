@@ -22,6 +22,14 @@ extern void stream_close (struct backend *b);
 /* get_size hook: -1/ESPIPE, the size of a stream is not known. */
 extern int64_t stream_get_size (struct backend *b);
 
+/* The engine asked for offset while the stream is at pos: -1/ESPIPE with
+ * a message (what: "read" or "write").
+ */
+extern int stream_out_of_order (const struct backend *b, const char *what,
+                                uint64_t offset, uint64_t pos);
+/* fdatasync, where the descriptor can be synced (not a pipe or tty). */
+extern int stream_sync (int fd);
+
 /* A stream backend over fd with ops (which should use the two hooks above).
  * The stream owns fd from now on, also on failure (it is closed).
  */

@@ -26,6 +26,10 @@
 #define ZSTD_SKIPPABLE_MAGIC 0x184D2A5Eu
 #define ZSTD_FRAME_MAGIC 0xFD2FB528u
 
+/* On the command line a zstd image is zstd:FILE (FILE may be `-`). */
+#define ZSTD_PREFIX "zstd:"
+#define zstd_image_path(arg) ((arg) + sizeof ZSTD_PREFIX - 1)
+
 struct zseek_frame {
   uint64_t coffset;             /* where the frame starts in the file */
   uint64_t doffset;             /* where its bytes start in the image */

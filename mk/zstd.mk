@@ -1,7 +1,19 @@
 # zstd images: the seekable format (engine/), the zstd: source and sink.
 libengine_a_SOURCES += engine/zstd-seek.c engine/zstd-seek.h
+libendpoints_a_SOURCES += \
+	sources/zstd.c sources/zstd-stream.c sources/zstd-internal.h \
+	sinks/zstd.c
 
 check_PROGRAMS += tests/test-zstd-seek
 TESTS += tests/test-zstd-seek
 tests_test_zstd_seek_SOURCES = tests/test-zstd-seek.c tests/unit.h
 tests_test_zstd_seek_LDADD = libengine.a $(ALL_LIBS)
+
+ZSTD_SH_TESTS = \
+	tests/test-zstd-roundtrip.sh \
+	tests/test-zstd-plain.sh \
+	tests/test-zstd-corrupt.sh \
+	tests/test-zstd-serve.sh
+TESTS += $(ZSTD_SH_TESTS)
+
+EXTRA_DIST += $(ZSTD_SH_TESTS) tests/zstd-functions.sh

@@ -18,6 +18,9 @@ extern struct backend *stream_sink_open (int fd, const char *name);
 extern bool null_matches (const char *arg);
 extern struct backend *null_sink_open (const char *arg,
                                        const struct endpoint_opts *opts);
+/* zstd:FILE, a compressed image (zstd_matches is in sources/) */
+extern struct backend *zstd_sink_open (const char *arg,
+                                       const struct endpoint_opts *opts);
 extern struct backend *nbd_sink_open (const char *arg, const struct endpoint_opts *opts);
 
 #endif /* NBDFERRY_SINKS_H */

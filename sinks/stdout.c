@@ -50,12 +50,8 @@ write_zeroes_to (struct stream *s, uint64_t end)
 static int
 seek_to (struct stream *s, uint64_t offset)
 {
-  if (offset < s->pos) {
-    errno = ESPIPE;
-    set_error ("%s: write at offset %" PRIu64 " out of order (already at %"
-               PRIu64 ")", s->b.name, offset, s->pos);
-    return -1;
-  }
+  if (offset < s->pos)
+    return stream_out_of_order (&s->b, "write", offset, s->pos);
   return write_zeroes_to (s, offset);
 }
 
@@ -90,11 +86,7 @@ stream_flush (struct backend *b, uint32_t flags)
 {
   struct stream *s = (struct stream *) b;
 
-  /* Pipes and terminals cannot be synced: nothing to do there. */
-  if (fdatasync (s->fd) == -1 && errno != EINVAL && errno != EROFS &&
-      errno != ENOTSUP)
-    return -1;
-  return 0;
+  return stream_sync (s->fd);
 }
 
 /* The source's size is known at last: write the zeroes it ends with. */

@@ -19,6 +19,11 @@ extern struct backend *stream_source_open (int fd, const char *name);
 extern bool synthetic_matches (const char *arg);
 extern struct backend *synthetic_source_open (const char *arg,
                                               const struct endpoint_opts *opts);
+/* zstd:FILE, a compressed image (the zstd sink shares the matcher) */
+extern bool zstd_matches (const char *arg);
+extern const char *zstd_file_path (const char *arg);    /* NULL for `-` */
+extern struct backend *zstd_source_open (const char *arg,
+                                         const struct endpoint_opts *opts);
 extern struct backend *nbd_source_open (const char *arg, const struct endpoint_opts *opts);
 
 #endif /* NBDFERRY_SOURCES_H */

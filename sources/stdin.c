@@ -35,12 +35,8 @@ stream_pread (struct backend *b, void *buf, uint64_t count, uint64_t offset,
   struct stream *s = (struct stream *) b;
   uint64_t done = 0;
 
-  if (offset != s->pos) {
-    errno = ESPIPE;
-    set_error ("%s: read at offset %" PRIu64 " out of order (expected %"
-               PRIu64 ")", b->name, offset, s->pos);
-    return -1;
-  }
+  if (offset != s->pos)
+    return stream_out_of_order (b, "read", offset, s->pos);
   if (count > INT_MAX) {
     errno = EINVAL;
     return -1;

@@ -1,0 +1,303 @@
+/* nbdferry: zstd:FILE as a sink, a compressed image in the seekable format.
+ *
+ * Written once and in order (the engine's stream path), so the file grows
+ * by whole frames: each ZSTD_SEEK_FRAME bytes of the image become one
+ * independent frame, and finish() writes the last, shorter frame and the
+ * seek table.  A frame that is all zero (holes, zero requests, or data that
+ * happens to be zero) is written as RLE blocks without compressing
+ * anything, so a sparse image costs its data.  `zstd -d` reads the result.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "sinks.h"
+#include "stream.h"
+#include "zero.h"
+#include "zstd-seek.h"
+
+#define ZSTD_LEVEL 3            /* zstd's own default */
+
+struct zstd_sink {
+  struct backend b;
+  int fd;
+  ZSTD_CCtx *cctx;
+  char *frame;                  /* the frame being filled */
+  uint32_t fill;                /* image bytes in it */
+  bool frame_zero;              /* all of them zero (and not memset yet) */
+  void *out;                    /* a compressed frame */
+  size_t out_cap;
+  uint64_t pos;                 /* image bytes taken so far */
+  uint32_t *csize, *dsize;      /* the seek table so far */
+  size_t n, cap;
+  bool finished;
+};
+
+static int
+write_all (struct zstd_sink *z, const void *buf, size_t count)
+{
+  while (count > 0) {
+    ssize_t r = write (z->fd, buf, count);
+    if (r == -1) {
+      if (errno == EINTR)
+        continue;
+      set_error_errno ("write");
+      return -1;
+    }
+    buf = (const char *) buf + r;
+    count -= r;
+  }
+  return 0;
+}
+
+static int
+add_entry (struct zstd_sink *z, uint32_t csize, uint32_t dsize)
+{
+  if (z->n == z->cap) {
+    size_t cap = z->cap ? 2 * z->cap : 1024;
+    uint32_t *c = realloc (z->csize, cap * sizeof *c);
+    uint32_t *d = c ? realloc (z->dsize, cap * sizeof *d) : NULL;
+    if (c)
+      z->csize = c;
+    if (d == NULL) {
+      set_error_errno ("seek table");
+      return -1;
+    }
+    z->dsize = d;
+    z->cap = cap;
+  }
+  z->csize[z->n] = csize;
+  z->dsize[z->n] = dsize;
+  z->n++;
+  return 0;
+}
+
+/* Write the frame being filled and start the next. */
+static int
+emit_frame (struct zstd_sink *z)
+{
+  size_t len;
+
+  if (z->fill == 0)
+    return 0;
+  if (z->frame_zero || is_zero (z->frame, z->fill))
+    len = zseek_zero_frame (z->out, z->fill);
+  else {
+    len = ZSTD_compress2 (z->cctx, z->out, z->out_cap, z->frame, z->fill);
+    if (ZSTD_isError (len)) {
+      set_error ("compressing image offset %" PRIu64 ": %s",
+                 z->pos - z->fill, ZSTD_getErrorName (len));
+      errno = EIO;
+      return -1;
+    }
+  }
+  if (write_all (z, z->out, len) == -1 || add_entry (z, len, z->fill) == -1)
+    return -1;
+  z->fill = 0;
+  z->frame_zero = true;
+  return 0;
+}
+
+/* Take count image bytes: from buf, or zeroes when buf is NULL. */
+static int
+take (struct zstd_sink *z, const char *buf, uint64_t count)
+{
+  while (count > 0) {
+    uint32_t n = ZSTD_SEEK_FRAME - z->fill;
+
+    if (n > count)
+      n = count;
+    if (buf) {
+      if (z->frame_zero)
+        memset (z->frame, 0, z->fill);
+      z->frame_zero = false;
+      memcpy (z->frame + z->fill, buf, n);
+      buf += n;
+    }
+    else if (!z->frame_zero)
+      memset (z->frame + z->fill, 0, n);
+    z->fill += n;
+    z->pos += n;
+    count -= n;
+    if (z->fill == ZSTD_SEEK_FRAME && emit_frame (z) == -1)
+      return -1;
+  }
+  return 0;
+}
+
+/* Reach offset: a gap is zeroes; going back is a bug in the caller. */
+static int
+seek_to (struct zstd_sink *z, uint64_t offset)
+{
+  if (offset < z->pos)
+    return stream_out_of_order (&z->b, "write", offset, z->pos);
+  return take (z, NULL, offset - z->pos);
+}
+
+static int
+zstd_pwrite (struct backend *b, const void *buf, uint64_t count,
+             uint64_t offset, uint32_t flags)
+{
+  struct zstd_sink *z = (struct zstd_sink *) b;
+
+  if (seek_to (z, offset) == -1)
+    return -1;
+  return take (z, buf, count);
+}
+
+static int
+zstd_zero (struct backend *b, uint64_t count, uint64_t offset, uint32_t flags)
+{
+  struct zstd_sink *z = (struct zstd_sink *) b;
+
+  if (flags & F_FAST_ZERO) {
+    errno = ENOTSUP;
+    return -1;
+  }
+  return seek_to (z, offset + count);
+}
+
+static int
+zstd_extend (struct backend *b, uint64_t size)
+{
+  return seek_to ((struct zstd_sink *) b, size);
+}
+
+static int
+zstd_finish (struct backend *b)
+{
+  struct zstd_sink *z = (struct zstd_sink *) b;
+  CLEANUP_FREE void *table = NULL;
+  size_t len;
+
+  if (emit_frame (z) == -1)
+    return -1;
+  table = zseek_encode_table (z->csize, z->dsize, z->n, &len);
+  if (table == NULL) {
+    set_error_errno ("seek table");
+    return -1;
+  }
+  if (write_all (z, table, len) == -1)
+    return -1;
+  z->finished = true;
+  return 0;
+}
+
+static int
+zstd_flush (struct backend *b, uint32_t flags)
+{
+  struct zstd_sink *z = (struct zstd_sink *) b;
+
+  return stream_sync (z->fd);
+}
+
+static void
+zstd_close (struct backend *b)
+{
+  struct zstd_sink *z = (struct zstd_sink *) b;
+
+  if (z->fd >= 0)
+    close (z->fd);
+  ZSTD_freeCCtx (z->cctx);
+  free (z->frame);
+  free (z->out);
+  free (z->csize);
+  free (z->dsize);
+}
+
+static const struct backend_ops zstd_sink_ops = {
+  .name = "zstd",
+  .close = zstd_close,
+  .get_size = stream_get_size,
+  .is_stream = backend_yes,
+  .can_write = backend_yes,
+  .can_zero = backend_yes,
+  .can_flush = backend_yes,
+  .pwrite = zstd_pwrite,
+  .zero = zstd_zero,
+  .flush = zstd_flush,
+  .extend = zstd_extend,
+  .finish = zstd_finish,
+};
+
+/* Level 3 on every CPU: libzstd splits each frame into jobs. */
+static int
+setup_cctx (struct zstd_sink *z)
+{
+  long cpus = sysconf (_SC_NPROCESSORS_ONLN);
+
+  z->cctx = ZSTD_createCCtx ();
+  if (z->cctx == NULL)
+    return -1;
+  ZSTD_CCtx_setParameter (z->cctx, ZSTD_c_compressionLevel, ZSTD_LEVEL);
+  ZSTD_CCtx_setParameter (z->cctx, ZSTD_c_checksumFlag, 1);
+  /* Both fail harmlessly on a libzstd built without threads. */
+  if (cpus > 1 &&
+      !ZSTD_isError (ZSTD_CCtx_setParameter (z->cctx, ZSTD_c_nbWorkers,
+                                             cpus)))
+    ZSTD_CCtx_setParameter (z->cctx, ZSTD_c_jobSize, ZSTD_SEEK_FRAME / cpus);
+  return 0;
+}
+
+static int
+open_file (const char *path)
+{
+  int fd;
+
+  if (strcmp (path, "-") == 0)
+    fd = fcntl (STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+  else
+    fd = open (path, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC|O_NOCTTY, 0644);
+  if (fd == -1) {
+    if (errno == EISDIR)
+      set_error ("%s: is a directory", path);
+    else
+      set_error_errno ("%s", path);
+  }
+  return fd;
+}
+
+struct backend *
+zstd_sink_open (const char *arg, const struct endpoint_opts *opts)
+{
+  const char *path = zstd_image_path (arg);
+  struct zstd_sink *z;
+
+  if (*path == '\0') {
+    set_error ("%s: no file name after %s", arg, ZSTD_PREFIX);
+    errno = EINVAL;
+    return NULL;
+  }
+  if (opts->in_place) {         /* nbdferry serve: clients write anywhere */
+    set_error ("%s: a zstd image can only be served read-only", arg);
+    errno = EINVAL;
+    return NULL;
+  }
+  z = backend_alloc (sizeof *z, &zstd_sink_ops, arg, NULL);
+  if (z == NULL)
+    return NULL;
+  z->fd = -1;
+  z->frame_zero = true;
+  z->out_cap = ZSTD_compressBound (ZSTD_SEEK_FRAME);
+  z->frame = malloc (ZSTD_SEEK_FRAME);
+  z->out = malloc (z->out_cap);
+  if (z->frame == NULL || z->out == NULL || setup_cctx (z) == -1) {
+    set_error_errno ("%s", arg);
+    backend_close (&z->b);
+    return NULL;
+  }
+  z->fd = open_file (path);
+  if (z->fd == -1) {
+    backend_close (&z->b);
+    return NULL;
+  }
+  return backend_ready (&z->b);
+}

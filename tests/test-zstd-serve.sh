@@ -1,0 +1,27 @@
+#!/bin/bash
+# nbdferry serve exports a seekable zstd image read-only: nbdcopy reads the
+# image, nbdinfo sees its zero frames as holes.  Served writable, it is
+# refused and the file is left alone.
+source "$abs_srcdir/tests/zstd-functions.sh"
+requires nbdcopy --version
+requires nbdinfo --version
+
+sparse_input "$tmp/in"
+$NBDFERRY "$tmp/in" "zstd:$tmp/in.zst"
+cp "$tmp/in.zst" "$tmp/orig.zst"
+
+nbdcopy -- [ $NBDFERRY serve --read-only "zstd:$tmp/in.zst" ] "$tmp/out"
+cmp "$tmp/in" "$tmp/out" || fail "nbdcopy read other bytes"
+
+nbdinfo --map -- [ $NBDFERRY serve --read-only "zstd:$tmp/in.zst" ] \
+  > "$tmp/map"
+cat "$tmp/map"
+# Frames of 4 MiB: [0, 4M) hole, [4M, 12M) data (5M+123 .. 8M+123).
+grep -Eq '^ +0 +4194304 +3 +hole,zero$' "$tmp/map" ||
+  fail "the first frame is not a hole"
+grep -Eq '^ +4194304 +8388608 +0 +data$' "$tmp/map" ||
+  fail "the data frames are not data"
+
+expect_error "can only be served read-only" \
+  $NBDFERRY serve -U "$tmp/sock" "zstd:$tmp/in.zst"
+cmp "$tmp/in.zst" "$tmp/orig.zst" || fail "the image was changed"
