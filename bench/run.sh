@@ -5,7 +5,7 @@
 #
 #   bench/run.sh [-n REPS] [WORKLOAD...]
 #
-# Workloads: dense sparse existing loop null (local), nbd-file nbd-dense
+# Workloads: dense sparse existing loop null zstd (local), nbd-file nbd-dense
 # nbd-null nbd-sparse (NBD client), serve-read serve-write (the server)
 # (default: the local ones).  Each workload takes well under a minute.  Inputs are kept in $BENCH_DIR
 # (default /var/tmp/nbdferry-bench) so later runs skip making them.
@@ -16,7 +16,7 @@ dir=${BENCH_DIR:-/var/tmp/nbdferry-bench}
 reps=3
 if [ "${1:-}" = "-n" ]; then reps=$2; shift 2; fi
 workloads=("$@")
-[ ${#workloads[@]} -gt 0 ] || workloads=(dense sparse existing loop null)
+[ ${#workloads[@]} -gt 0 ] || workloads=(dense sparse existing loop null zstd)
 mkdir -p "$dir"
 cd "$dir"
 
@@ -56,7 +56,7 @@ run () {
   local base
   base=$(echo ${times[nbdferry]} | tr ' ' '\n' | median)
   printf '%-10s' "$name"
-  for tool in nbdferry nbdcopy qemu-img cp disk; do
+  for tool in nbdferry nbdcopy qemu-img cp zstd disk; do
     [ -n "${cmds[$tool]:-}" ] || continue
     t=$(echo ${times[$tool]} | tr ' ' '\n' | median)
     printf '  %s %6.2fs %5dMiB' "$tool" "$t" $((rss[$tool] / 1024))
@@ -124,6 +124,19 @@ w_null () {
   warm dense.img
   both dense.img null:; prep=""
   run "file>null"
+}
+# zstd images: compress the sparse image, and decompress it to a new file,
+# against the zstd tool on all CPUs at the same level (3, its default).
+w_zstd () {
+  warm sparse.img
+  cmds=( [nbdferry]="$ferry sparse.img zstd:out.zst"
+         [zstd]="zstd -q -f -T0 -3 sparse.img -o out.zst" ); prep=""
+  run "sparse>zst"
+  "$ferry" sparse.img zstd:in.zst; warm in.zst
+  cmds=( [nbdferry]="$ferry zstd:in.zst out.img"
+         [zstd]="zstd -q -f -d in.zst -o out.img" ); prep="rm -f out.img"
+  run "zst>file"
+  rm -f in.zst out.zst
 }
 # NBD servers run outside the timed command, so peak RSS is the client's
 # alone.  serve NAME ARGS... (re)starts "nbdkit ARGS" on $dir/NAME.sock.
