@@ -149,7 +149,7 @@ serve () {
 }
 stop_servers () {
   local p
-  for p in "$dir"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")"; rm -f "$p"; done
+  for p in "$dir"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; rm -f "$p"; done
   return 0
 }
 uri () { echo "nbd+unix:///?socket=$dir/$1.sock"; }
