@@ -142,14 +142,17 @@ w_zstd () {
 # alone.  serve NAME ARGS... (re)starts "nbdkit ARGS" on $dir/NAME.sock.
 serve () {
   local name=$1; shift
-  [ -f "$dir/$name.pid" ] && kill "$(cat "$dir/$name.pid")" 2>/dev/null
+  [ -f "$dir/$name.pid" ] && { kill "$(cat "$dir/$name.pid")" 2>/dev/null || true; }
   rm -f "$dir/$name.sock" "$dir/$name.pid"
   nbdkit -U "$dir/$name.sock" -P "$dir/$name.pid" "$@"
   while [ ! -S "$dir/$name.sock" ]; do sleep 0.05; done
 }
 stop_servers () {
   local p
-  for p in "$dir"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; rm -f "$p"; done
+  for p in "$dir"/*.pid; do
+    [ -f "$p" ] && { kill "$(cat "$p")" 2>/dev/null || true; }
+    rm -f "$p"
+  done
   return 0
 }
 uri () { echo "nbd+unix:///?socket=$dir/$1.sock"; }
