@@ -2,6 +2,7 @@
 libengine_a_SOURCES += engine/zstd-seek.c engine/zstd-seek.h
 libendpoints_a_SOURCES += \
 	sources/zstd.c sources/zstd-stream.c sources/zstd-internal.h \
+	sources/zstd-cache.c sources/zstd-cache.h \
 	sinks/zstd.c
 
 check_PROGRAMS += tests/test-zstd-seek
@@ -39,3 +40,8 @@ tests/fuzz-zstd-seek: $(ZSTD_FUZZ_SOURCES:%=$(srcdir)/%) config.h
 	  $(FUZZ_FLAGS) -o $@ $(ZSTD_FUZZ_SOURCES:%=$(srcdir)/%) $(ALL_LIBS)
 endif
 endif
+
+check_PROGRAMS += tests/test-zstd-cache
+TESTS += tests/test-zstd-cache
+tests_test_zstd_cache_SOURCES = tests/test-zstd-cache.c tests/unit.h
+tests_test_zstd_cache_LDADD = libendpoints.a libengine.a $(ALL_LIBS)

@@ -1,8 +1,8 @@
 /* nbdferry: zstd:FILE as a source.
  *
  * A file with a seek table (what our zstd sink writes, or any seekable
- * zstd) is read like a disk: any part, by many workers at once, each with
- * its own decompression context and its last frame cached.  Frames of
+ * zstd) is read like a disk: any part, by many threads at once, through a
+ * cache of decoded frames they share (zstd-cache.h).  Frames of
  * zeroes (RLE blocks of 0) are the image's holes, reported as extents, so
  * that a sparse image comes back sparse without decompressing them.  A
  * file without a seek table, or `zstd:-`, is read as a stream
@@ -24,29 +24,25 @@
 #include "error.h"
 #include "extents.h"
 #include "sources.h"
+#include "zstd-cache.h"
 #include "zstd-internal.h"
 #include "zstd-seek.h"
 
 enum { FRAME_UNKNOWN, FRAME_DATA, FRAME_ZERO };
 
-struct zstd_shared {
-  atomic_uint refs;
+/* Decoded frames we keep: enough for a server's threads to share a few
+ * frames, within 256 MiB for frames of other tools (up to 1 GiB each).
+ */
+#define CACHE_BUDGET (256 * 1024 * 1024)
+#define CACHE_SLOTS 8
+
+/* One handle for all threads: its state is the shared cache. */
+struct zstd_src {
+  struct backend b;
   int fd;
   struct zseek_table t;
   _Atomic unsigned char *kind;  /* FRAME_*, per frame, learnt lazily */
-};
-
-/* One handle per copy worker (dup); the server shares one between its
- * threads, so the handle's context and cache are under a lock.
- */
-struct zstd_src {
-  struct backend b;
-  struct zstd_shared *sh;
-  pthread_mutex_t lock;
-  ZSTD_DCtx *dctx;
-  char *cbuf, *dbuf;            /* a compressed frame, the cached frame */
-  size_t ccap, dcap;
-  size_t cached;                /* frame in dbuf, or SIZE_MAX */
+  struct zcache *cache;
 };
 
 bool
@@ -63,42 +59,24 @@ zstd_file_path (const char *arg)
 }
 
 static int
-grow (char **buf, size_t *cap, size_t want)
-{
-  char *p;
-
-  if (want <= *cap)
-    return 0;
-  p = realloc (*buf, want);
-  if (p == NULL)
-    return -1;
-  *buf = p;
-  *cap = want;
-  return 0;
-}
-
-static int
 frame_error (struct zstd_src *z, size_t i, const char *why)
 {
   /* The copy names the source and the offset asked for. */
   set_error ("zstd frame %zu (image offset %" PRIu64 "): %s", i,
-             z->sh->t.f[i].doffset, why);
+             z->t.f[i].doffset, why);
   errno = EIO;
   return -1;
 }
 
-/* Read frame i's compressed bytes into cbuf. */
+/* Read frame i's compressed bytes into buf (f->csize bytes). */
 static int
-read_frame (struct zstd_src *z, size_t i)
+read_frame (struct zstd_src *z, size_t i, char *buf)
 {
-  const struct zseek_frame *f = &z->sh->t.f[i];
+  const struct zseek_frame *f = &z->t.f[i];
   size_t done = 0;
 
-  if (grow (&z->cbuf, &z->ccap, f->csize) == -1)
-    return frame_error (z, i, "out of memory");
   while (done < f->csize) {
-    ssize_t r = pread (z->sh->fd, z->cbuf + done, f->csize - done,
-                       f->coffset + done);
+    ssize_t r = pread (z->fd, buf + done, f->csize - done, f->coffset + done);
     if (r == -1 && errno == EINTR)
       continue;
     if (r <= 0)
@@ -113,39 +91,44 @@ read_frame (struct zstd_src *z, size_t i)
 static int
 frame_kind (struct zstd_src *z, size_t i)
 {
-  const struct zseek_frame *f = &z->sh->t.f[i];
-  int k = atomic_load (&z->sh->kind[i]);
+  const struct zseek_frame *f = &z->t.f[i];
+  int k = atomic_load (&z->kind[i]);
+  CLEANUP_FREE char *buf = NULL;
 
   if (k != FRAME_UNKNOWN)
     return k;
   k = FRAME_DATA;
   if (f->csize <= zseek_zero_frame_bound (f->dsize)) {
-    if (read_frame (z, i) == -1)
+    buf = malloc (f->csize ? f->csize : 1);
+    if (buf == NULL)
+      return frame_error (z, i, "out of memory");
+    if (read_frame (z, i, buf) == -1)
       return -1;
-    if (zseek_is_zero_frame (z->cbuf, f->csize, f->dsize))
+    if (zseek_is_zero_frame (buf, f->csize, f->dsize))
       k = FRAME_ZERO;
   }
-  atomic_store (&z->sh->kind[i], k);
+  atomic_store (&z->kind[i], k);
   return k;
 }
 
-/* Decompress frame i into dst (f->dsize bytes). */
+/* zcache_load_fn: decode frame i into dst. */
 static int
-decompress_frame (struct zstd_src *z, size_t i, char *dst)
+load_frame (void *arg, size_t i, char *dst, struct zscratch *s)
 {
-  const struct zseek_frame *f = &z->sh->t.f[i];
-  int k = frame_kind (z, i);
+  struct zstd_src *z = arg;
+  const struct zseek_frame *f = &z->t.f[i];
   size_t r;
 
-  if (k == -1)
-    return -1;
-  if (k == FRAME_ZERO) {
-    memset (dst, 0, f->dsize);
-    return 0;
+  if (s->ccap < f->csize) {
+    char *p = realloc (s->cbuf, f->csize);
+    if (p == NULL)
+      return frame_error (z, i, "out of memory");
+    s->cbuf = p;
+    s->ccap = f->csize;
   }
-  if (read_frame (z, i) == -1)
+  if (read_frame (z, i, s->cbuf) == -1)
     return -1;
-  r = ZSTD_decompressDCtx (z->dctx, dst, f->dsize, z->cbuf, f->csize);
+  r = ZSTD_decompressDCtx (s->dctx, dst, f->dsize, s->cbuf, f->csize);
   if (ZSTD_isError (r))
     return frame_error (z, i, ZSTD_getErrorName (r));
   if (r != f->dsize)
@@ -158,30 +141,21 @@ zstd_pread (struct backend *b, void *buf, uint64_t count, uint64_t offset,
             uint32_t flags)
 {
   struct zstd_src *z = (struct zstd_src *) b;
-  const struct zseek_table *t = &z->sh->t;
-  LOCK_IN_SCOPE (&z->lock);
 
   while (count > 0) {
-    size_t i = zseek_find (t, offset);
-    const struct zseek_frame *f = &t->f[i];
+    size_t i = zseek_find (&z->t, offset);
+    const struct zseek_frame *f = &z->t.f[i];
     uint64_t skip = offset - f->doffset;
     uint64_t n = f->dsize - skip < count ? f->dsize - skip : count;
+    int k = frame_kind (z, i);
 
-    if (skip == 0 && n == f->dsize) {   /* a whole frame: no copy */
-      if (decompress_frame (z, i, buf) == -1)
-        return -1;
-    }
-    else {
-      if (z->cached != i) {
-        z->cached = SIZE_MAX;
-        if (grow (&z->dbuf, &z->dcap, f->dsize) == -1)
-          return frame_error (z, i, "out of memory");
-        if (decompress_frame (z, i, z->dbuf) == -1)
-          return -1;
-        z->cached = i;
-      }
-      memcpy (buf, z->dbuf + skip, n);
-    }
+    if (k == -1)
+      return -1;
+    if (k == FRAME_ZERO)
+      memset (buf, 0, n);
+    else if (zcache_read (z->cache, i, f->dsize, skip, buf, n,
+                          load_frame, z) == -1)
+      return -1;
     buf = (char *) buf + n;
     offset += n;
     count -= n;
@@ -194,13 +168,12 @@ zstd_extents (struct backend *b, uint64_t count, uint64_t offset,
               uint32_t flags, struct extent_list *list)
 {
   struct zstd_src *z = (struct zstd_src *) b;
-  const struct zseek_table *t = &z->sh->t;
   uint64_t end = offset + count;
   size_t i;
-  LOCK_IN_SCOPE (&z->lock);
 
-  for (i = zseek_find (t, offset); i < t->n && t->f[i].doffset < end; ++i) {
-    const struct zseek_frame *f = &t->f[i];
+  for (i = zseek_find (&z->t, offset);
+       i < z->t.n && z->t.f[i].doffset < end; ++i) {
+    const struct zseek_frame *f = &z->t.f[i];
     int k;
 
     if (f->dsize == 0)
@@ -219,18 +192,7 @@ zstd_extents (struct backend *b, uint64_t count, uint64_t offset,
 static int64_t
 zstd_get_size (struct backend *b)
 {
-  return ((struct zstd_src *) b)->sh->t.image_size;
-}
-
-static void
-shared_put (struct zstd_shared *sh)
-{
-  if (atomic_fetch_sub (&sh->refs, 1) != 1)
-    return;
-  close (sh->fd);
-  zseek_free_table (&sh->t);
-  free ((void *) sh->kind);
-  free (sh);
+  return ((struct zstd_src *) b)->t.image_size;
 }
 
 static void
@@ -238,27 +200,16 @@ zstd_close (struct backend *b)
 {
   struct zstd_src *z = (struct zstd_src *) b;
 
-  ZSTD_freeDCtx (z->dctx);
-  free (z->cbuf);
-  free (z->dbuf);
-  pthread_mutex_destroy (&z->lock);
-  if (z->sh)
-    shared_put (z->sh);
-}
-
-static struct backend *handle_new (struct zstd_shared *sh, const char *name);
-
-/* Each worker gets its own handle: its own context and cached frame. */
-static struct backend *
-zstd_dup (struct backend *b)
-{
-  return handle_new (((struct zstd_src *) b)->sh, b->name);
+  if (z->fd >= 0)
+    close (z->fd);
+  zseek_free_table (&z->t);
+  free ((void *) z->kind);
+  zcache_free (z->cache);
 }
 
 static const struct backend_ops zstd_ops = {
   .name = "zstd",
   .close = zstd_close,
-  .dup = zstd_dup,
   .get_size = zstd_get_size,
   .can_extents = backend_yes,
   .can_multi_conn = backend_yes,
@@ -266,49 +217,41 @@ static const struct backend_ops zstd_ops = {
   .extents = zstd_extents,
 };
 
-static struct backend *
-handle_new (struct zstd_shared *sh, const char *name)
+static unsigned
+cache_slots (const struct zseek_table *t)
 {
-  struct zstd_src *z = backend_alloc (sizeof *z, &zstd_ops, name, NULL);
+  uint64_t biggest = 1;
+  size_t i;
 
-  if (z == NULL)
-    return NULL;
-  z->cached = SIZE_MAX;
-  pthread_mutex_init (&z->lock, NULL);
-  z->dctx = ZSTD_createDCtx ();
-  if (z->dctx == NULL) {
-    set_error ("%s: cannot make a zstd context", name);
-    errno = ENOMEM;
-    backend_close (&z->b);
-    return NULL;
-  }
-  atomic_fetch_add (&sh->refs, 1);
-  z->sh = sh;
-  return &z->b;
+  for (i = 0; i < t->n; ++i)
+    if (t->f[i].dsize > biggest)
+      biggest = t->f[i].dsize;
+  if (biggest * CACHE_SLOTS <= CACHE_BUDGET)
+    return CACHE_SLOTS;
+  return CACHE_BUDGET / biggest > 2 ? CACHE_BUDGET / biggest : 2;
 }
 
-/* A seekable file: its table, then the first handle. */
+/* A seekable file: takes fd and t over. */
 static struct backend *
 open_seekable (int fd, struct zseek_table *t, const char *arg)
 {
-  struct zstd_shared *sh = calloc (1, sizeof *sh);
-  struct backend *b;
+  struct zstd_src *z = backend_alloc (sizeof *z, &zstd_ops, arg, NULL);
 
-  if (sh)
-    sh->kind = calloc (t->n ? t->n : 1, sizeof *sh->kind);
-  if (sh == NULL || sh->kind == NULL) {
-    set_error_errno ("%s", arg);
-    free (sh);
+  if (z == NULL) {
     close (fd);
     zseek_free_table (t);
     return NULL;
   }
-  atomic_init (&sh->refs, 1);   /* ours until the first handle has one */
-  sh->fd = fd;
-  sh->t = *t;
-  b = handle_new (sh, arg);
-  shared_put (sh);
-  return b ? backend_ready (b) : NULL;
+  z->fd = fd;
+  z->t = *t;
+  z->kind = calloc (t->n ? t->n : 1, sizeof *z->kind);
+  z->cache = zcache_new (cache_slots (t));
+  if (z->kind == NULL || z->cache == NULL) {
+    set_error_errno ("%s", arg);
+    backend_close (&z->b);
+    return NULL;
+  }
+  return backend_ready (&z->b);
 }
 
 struct backend *
