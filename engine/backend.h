@@ -5,9 +5,10 @@
  * wrapping another backend ("next").
  *
  * Contract, for every hook:
- *  - sync hooks on a handle that is shared between threads (dup NULL, or
- *    dup returning b) must be thread-safe: the server calls them from a
- *    worker pool.  Async hooks are only ever used by one thread per handle.
+ *  - sync hooks must be thread-safe: the server calls them on one handle
+ *    from its worker pool (it never dups).  The copy engine gives each
+ *    worker its own handle where dup makes one.  Async hooks are only ever
+ *    used by one thread per handle.
  *  - return -1 and set errno on failure.  A hook may record a richer message
  *    with set_error() (engine/error.h); the caller, who knows the offset,
  *    reports it once.  Nothing below cmd/ exits.
@@ -64,9 +65,10 @@ struct backend_ops {
 
   void (*close) (struct backend *b);
 
-  /* Another handle on the same endpoint for another worker thread.  NULL:
-   * the handle is thread-safe and is shared.  A backend may also return b
-   * itself (with a reference) when it cannot open more (no multi-conn).
+  /* Another handle on the same endpoint for another copy worker (its own
+   * connection, queue or position).  NULL: workers share this handle.  A
+   * backend may also return b itself (with a reference) when it cannot
+   * open more (no multi-conn).
    */
   struct backend *(*dup) (struct backend *b);
 
