@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peak RSS does not grow with the image: copying 16x more data (dense and
-# sparse, file and NBD sides) costs no more memory.
+# sparse, file, zstd and NBD sides) costs no more memory.
 source "${abs_srcdir:-.}/tests/functions.sh"
 requires /usr/bin/time --version
 
@@ -17,6 +17,11 @@ check () {                      # check SMALL BIG: within 8 MiB
 check "$(rss random:256M null:)" "$(rss random:4G null:)" "dense"
 check "$(rss sparse-random:4G null:)" "$(rss sparse-random:64G null:)" "sparse"
 check "$(rss random:128M "$tmp/a")" "$(rss random:2G "$tmp/b")" "to a file"
+check "$(rss sparse-random:4G,percent=1 "zstd:$tmp/a.zst")" \
+      "$(rss sparse-random:64G,percent=1 "zstd:$tmp/b.zst")" "to zstd"
+check "$(rss "zstd:$tmp/a.zst" null:)" "$(rss "zstd:$tmp/b.zst" null:)" \
+      "from zstd"
+rm -f "$tmp/a.zst" "$tmp/b.zst"
 if nbdkit --version >/dev/null 2>&1; then
   check "$(rss -- [ nbdkit pattern 256M ] null:)" \
         "$(rss -- [ nbdkit pattern 4G ] null:)" "from NBD"
