@@ -10,12 +10,7 @@
 #include <pthread.h>
 
 #include "backend.h"
-
-/* Writes whose writeback may be in flight per handle before the oldest is
- * waited for and dropped from the page cache: deep enough to keep the disk
- * queue full, small enough that memory stays flat (16 x 1 MiB requests).
- */
-#define FILE_WRITEBACK_WINDOW 16
+#include "writeback.h"
 
 /* The open file, shared by every handle dup()ed from the first. */
 struct file_shared {
@@ -45,13 +40,8 @@ struct file_be {
   int efd;                      /* eventfd signalled on completions */
   unsigned nr;                  /* io context capacity */
   unsigned in_flight;
-  /* Buffered writes: the ranges whose writeback this handle started and
-   * has not yet dropped, oldest first (engine/file-cache.c).  The lock
-   * matters only to the server, which shares one handle between threads.
-   */
-  pthread_mutex_t wb_lock;
-  struct { uint64_t offset, count; } wb[FILE_WRITEBACK_WINDOW];
-  unsigned wb_head, wb_n;
+  /* Buffered writes: this handle's writeback window (engine/writeback.h). */
+  struct writeback wb;
 };
 
 static inline struct file_shared *
@@ -67,14 +57,6 @@ extern int file_pread_full (struct file_shared *sh, void *buf,
                             uint64_t count, uint64_t offset);
 extern int file_pwrite_full (struct file_shared *sh, const void *buf,
                              uint64_t count, uint64_t offset);
-
-/* engine/file-cache.c: after a buffered write, start its writeback and
- * drop the previous range from the page cache once it is on disk, so a copy
- * recycles a few hot pages instead of filling memory with dirty ones.
- */
-extern void file_writeback (struct file_be *h, uint64_t offset,
-                            uint64_t count);
-extern void file_writeback_finish (struct file_be *h);
 
 /* engine/file-zero.c */
 extern int file_zero (struct backend *b, uint64_t count, uint64_t offset,

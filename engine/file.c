@@ -116,7 +116,7 @@ file_pwrite (struct backend *b, const void *buf, uint64_t count,
   if ((flags & F_FUA) && fdatasync (sh->fd) == -1)
     return -1;
   if (!sh->direct)
-    file_writeback ((struct file_be *) b, offset, count);
+    writeback_add (&((struct file_be *) b)->wb, offset, count);
   return 0;
 }
 
@@ -335,9 +335,7 @@ file_close (struct backend *b)
 
   if (h->sh->direct)
     file_aio_close (h);
-  else
-    file_writeback_finish (h);
-  pthread_mutex_destroy (&h->wb_lock);
+  writeback_finish (&h->wb);
   shared_unref (h->sh);
 }
 
@@ -354,7 +352,7 @@ handle_new (struct file_shared *sh, const char *name)
   if (h == NULL)
     return NULL;
   h->efd = -1;
-  pthread_mutex_init (&h->wb_lock, NULL);
+  writeback_init (&h->wb, sh->direct ? -1 : sh->fd);
   h->sh = sh;
   atomic_fetch_add (&sh->refs, 1);
   if (sh->direct && file_aio_init (h) == -1) {

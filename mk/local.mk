@@ -1,7 +1,8 @@
 # local: files, block devices, stdin/stdout, null:, synthetic sources.
 libengine_a_SOURCES += \
 	engine/file.c engine/file.h engine/file-internal.h \
-	engine/file-aio.c engine/file-cache.c engine/file-zero.c \
+	engine/file-aio.c engine/file-zero.c \
+	engine/writeback.c engine/writeback.h \
 	engine/size.c engine/size.h \
 	engine/stream.c engine/stream.h
 

@@ -15,12 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <zstd.h>
 
 #include "cleanup.h"
 #include "error.h"
 #include "sinks.h"
 #include "stream.h"
+#include "writeback.h"
 #include "zero.h"
 #include "zstd-seek.h"
 
@@ -36,6 +38,8 @@ struct zstd_sink {
   void *out;                    /* a compressed frame */
   size_t out_cap;
   uint64_t pos;                 /* image bytes taken so far */
+  uint64_t written;             /* bytes of the file so far */
+  struct writeback wb;          /* page-cache hygiene, as for files */
   uint32_t *csize, *dsize;      /* the seek table so far */
   size_t n, cap;
   bool finished;
@@ -44,6 +48,9 @@ struct zstd_sink {
 static int
 write_all (struct zstd_sink *z, const void *buf, size_t count)
 {
+  const uint64_t start = z->written;
+  const size_t len = count;
+
   while (count > 0) {
     ssize_t r = write (z->fd, buf, count);
     if (r == -1) {
@@ -54,7 +61,9 @@ write_all (struct zstd_sink *z, const void *buf, size_t count)
     }
     buf = (const char *) buf + r;
     count -= r;
+    z->written += r;
   }
+  writeback_add (&z->wb, start, len);
   return 0;
 }
 
@@ -204,6 +213,7 @@ zstd_close (struct backend *b)
 {
   struct zstd_sink *z = (struct zstd_sink *) b;
 
+  writeback_finish (&z->wb);
   if (z->fd >= 0)
     close (z->fd);
   ZSTD_freeCCtx (z->cctx);
@@ -270,6 +280,7 @@ zstd_sink_open (const char *arg, const struct endpoint_opts *opts)
 {
   const char *path = zstd_image_path (arg);
   struct zstd_sink *z;
+  struct stat st;
 
   if (*path == '\0') {
     set_error ("%s: no file name after %s", arg, ZSTD_PREFIX);
@@ -285,6 +296,7 @@ zstd_sink_open (const char *arg, const struct endpoint_opts *opts)
   if (z == NULL)
     return NULL;
   z->fd = -1;
+  writeback_init (&z->wb, -1);
   z->frame_zero = true;
   z->out_cap = ZSTD_compressBound (ZSTD_SEEK_FRAME);
   z->frame = malloc (ZSTD_SEEK_FRAME);
@@ -299,5 +311,7 @@ zstd_sink_open (const char *arg, const struct endpoint_opts *opts)
     backend_close (&z->b);
     return NULL;
   }
+  if (fstat (z->fd, &st) == 0 && (S_ISREG (st.st_mode) || S_ISBLK (st.st_mode)))
+    z->wb.fd = z->fd;           /* not for a pipe */
   return backend_ready (&z->b);
 }
