@@ -3,7 +3,7 @@ libengine_a_SOURCES += engine/zstd-seek.c engine/zstd-seek.h
 libendpoints_a_SOURCES += \
 	sources/zstd.c sources/zstd-stream.c sources/zstd-internal.h \
 	sources/zstd-cache.c sources/zstd-cache.h \
-	sinks/zstd.c
+	sinks/zstd.c sinks/zstd-pool.c sinks/zstd-pool.h
 
 check_PROGRAMS += tests/test-zstd-seek
 TESTS += tests/test-zstd-seek
@@ -14,7 +14,8 @@ ZSTD_SH_TESTS = \
 	tests/test-zstd-roundtrip.sh \
 	tests/test-zstd-plain.sh \
 	tests/test-zstd-corrupt.sh \
-	tests/test-zstd-serve.sh
+	tests/test-zstd-serve.sh \
+	tests/test-zstd-enospc.sh
 TESTS += $(ZSTD_SH_TESTS)
 
 EXTRA_DIST += $(ZSTD_SH_TESTS) tests/zstd-functions.sh

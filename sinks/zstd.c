@@ -5,7 +5,8 @@
  * independent frame, and finish() writes the last, shorter frame and the
  * seek table.  A frame that is all zero (holes, zero requests, or data that
  * happens to be zero) is written as RLE blocks without compressing
- * anything, so a sparse image costs its data.  `zstd -d` reads the result.
+ * anything, so a sparse image costs its data.  Frames compress in
+ * parallel on every CPU (zstd-pool.h).  `zstd -d` reads the result.
  */
 #include <config.h>
 
@@ -23,7 +24,7 @@
 #include "sinks.h"
 #include "stream.h"
 #include "writeback.h"
-#include "zero.h"
+#include "zstd-pool.h"
 #include "zstd-seek.h"
 
 #define ZSTD_LEVEL 3            /* zstd's own default */
@@ -31,12 +32,10 @@
 struct zstd_sink {
   struct backend b;
   int fd;
-  ZSTD_CCtx *cctx;
-  char *frame;                  /* the frame being filled */
+  struct zpool *pool;           /* compresses frames on every CPU */
+  char *frame;                  /* the frame being filled, once it has data */
   uint32_t fill;                /* image bytes in it */
   bool frame_zero;              /* all of them zero (and not memset yet) */
-  void *out;                    /* a compressed frame */
-  size_t out_cap;
   uint64_t pos;                 /* image bytes taken so far */
   uint64_t written;             /* bytes of the file so far */
   struct writeback wb;          /* page-cache hygiene, as for files */
@@ -89,27 +88,31 @@ add_entry (struct zstd_sink *z, uint32_t csize, uint32_t dsize)
   return 0;
 }
 
-/* Write the frame being filled and start the next. */
+/* zpool_emit_fn: a finished frame, in order. */
 static int
-emit_frame (struct zstd_sink *z)
+write_frame (void *arg, const void *buf, size_t len, uint32_t dsize)
 {
-  size_t len;
+  struct zstd_sink *z = arg;
 
+  if (write_all (z, buf, len) == -1 || add_entry (z, len, dsize) == -1)
+    return -1;
+  return 0;
+}
+
+/* Hand the frame being filled to the pool and start the next.  A frame
+ * that only ever saw zeroes still takes its turn (and a buffer it does not
+ * touch), so that frames stay in order.
+ */
+static int
+end_frame (struct zstd_sink *z)
+{
   if (z->fill == 0)
     return 0;
-  if (z->frame_zero || is_zero (z->frame, z->fill))
-    len = zseek_zero_frame (z->out, z->fill);
-  else {
-    len = ZSTD_compress2 (z->cctx, z->out, z->out_cap, z->frame, z->fill);
-    if (ZSTD_isError (len)) {
-      set_error ("compressing image offset %" PRIu64 ": %s",
-                 z->pos - z->fill, ZSTD_getErrorName (len));
-      errno = EIO;
-      return -1;
-    }
-  }
-  if (write_all (z, z->out, len) == -1 || add_entry (z, len, z->fill) == -1)
+  if (z->frame == NULL && (z->frame = zpool_buffer (z->pool)) == NULL)
     return -1;
+  if (zpool_submit (z->pool, z->fill, z->frame_zero) == -1)
+    return -1;
+  z->frame = NULL;
   z->fill = 0;
   z->frame_zero = true;
   return 0;
@@ -125,6 +128,8 @@ take (struct zstd_sink *z, const char *buf, uint64_t count)
     if (n > count)
       n = count;
     if (buf) {
+      if (z->frame == NULL && (z->frame = zpool_buffer (z->pool)) == NULL)
+        return -1;
       if (z->frame_zero)
         memset (z->frame, 0, z->fill);
       z->frame_zero = false;
@@ -136,7 +141,7 @@ take (struct zstd_sink *z, const char *buf, uint64_t count)
     z->fill += n;
     z->pos += n;
     count -= n;
-    if (z->fill == ZSTD_SEEK_FRAME && emit_frame (z) == -1)
+    if (z->fill == ZSTD_SEEK_FRAME && end_frame (z) == -1)
       return -1;
   }
   return 0;
@@ -187,7 +192,7 @@ zstd_finish (struct backend *b)
   CLEANUP_FREE void *table = NULL;
   size_t len;
 
-  if (emit_frame (z) == -1)
+  if (end_frame (z) == -1 || zpool_drain (z->pool) == -1)
     return -1;
   table = zseek_encode_table (z->csize, z->dsize, z->n, &len);
   if (table == NULL) {
@@ -213,12 +218,10 @@ zstd_close (struct backend *b)
 {
   struct zstd_sink *z = (struct zstd_sink *) b;
 
+  zpool_free (z->pool);         /* its threads stop first */
   writeback_finish (&z->wb);
   if (z->fd >= 0)
     close (z->fd);
-  ZSTD_freeCCtx (z->cctx);
-  free (z->frame);
-  free (z->out);
   free (z->csize);
   free (z->dsize);
 }
@@ -237,25 +240,6 @@ static const struct backend_ops zstd_sink_ops = {
   .extend = zstd_extend,
   .finish = zstd_finish,
 };
-
-/* Level 3 on every CPU: libzstd splits each frame into jobs. */
-static int
-setup_cctx (struct zstd_sink *z)
-{
-  long cpus = sysconf (_SC_NPROCESSORS_ONLN);
-
-  z->cctx = ZSTD_createCCtx ();
-  if (z->cctx == NULL)
-    return -1;
-  ZSTD_CCtx_setParameter (z->cctx, ZSTD_c_compressionLevel, ZSTD_LEVEL);
-  ZSTD_CCtx_setParameter (z->cctx, ZSTD_c_checksumFlag, 1);
-  /* Both fail harmlessly on a libzstd built without threads. */
-  if (cpus > 1 &&
-      !ZSTD_isError (ZSTD_CCtx_setParameter (z->cctx, ZSTD_c_nbWorkers,
-                                             cpus)))
-    ZSTD_CCtx_setParameter (z->cctx, ZSTD_c_jobSize, ZSTD_SEEK_FRAME / cpus);
-  return 0;
-}
 
 static int
 open_file (const char *path)
@@ -279,6 +263,7 @@ struct backend *
 zstd_sink_open (const char *arg, const struct endpoint_opts *opts)
 {
   const char *path = zstd_image_path (arg);
+  long cpus = sysconf (_SC_NPROCESSORS_ONLN);
   struct zstd_sink *z;
   struct stat st;
 
@@ -298,10 +283,9 @@ zstd_sink_open (const char *arg, const struct endpoint_opts *opts)
   z->fd = -1;
   writeback_init (&z->wb, -1);
   z->frame_zero = true;
-  z->out_cap = ZSTD_compressBound (ZSTD_SEEK_FRAME);
-  z->frame = malloc (ZSTD_SEEK_FRAME);
-  z->out = malloc (z->out_cap);
-  if (z->frame == NULL || z->out == NULL || setup_cctx (z) == -1) {
+  z->pool = zpool_new (cpus > 0 ? cpus : 1, ZSTD_LEVEL, ZSTD_SEEK_FRAME,
+                       write_frame, z);
+  if (z->pool == NULL) {
     set_error_errno ("%s", arg);
     backend_close (&z->b);
     return NULL;

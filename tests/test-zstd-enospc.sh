@@ -1,0 +1,11 @@
+#!/bin/bash
+# A zstd image that cannot be written (a full device): one line naming the
+# image and where the copy was, exit 1, no hang of the compressing threads.
+source "$abs_srcdir/tests/zstd-functions.sh"
+[ -w /dev/full ] || { echo "$0: test skipped because /dev/full is missing"; exit 77; }
+
+sparse_input "$tmp/in"
+expect_error "zstd:/dev/full: .* failed at offset [0-9]*.*No space left" \
+  timeout 60 $NBDFERRY "$tmp/in" zstd:/dev/full
+expect_error "zstd:/dev/full: .* failed at offset [0-9]*.*No space left" \
+  timeout 60 $NBDFERRY random:64M zstd:/dev/full
