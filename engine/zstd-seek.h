@@ -65,6 +65,8 @@ extern void *zseek_encode_table (const uint32_t *csize,
  * most zseek_zero_frame_bound(dsize) bytes to buf and returns the length.
  */
 extern size_t zseek_zero_frame_bound (uint32_t dsize);
+/* ... for any frame we read (32 KiB: a stack buffer will do). */
+#define ZSTD_SEEK_ZERO_FRAME_MAX (9 + 4 * (ZSTD_SEEK_MAX_FRAME / 131072 + 2))
 extern size_t zseek_zero_frame (void *buf, uint32_t dsize);
 
 /* True if the len bytes at frame are one zstd frame of dsize zero bytes

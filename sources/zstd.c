@@ -20,7 +20,6 @@
 #include <sys/stat.h>
 #include <zstd.h>
 
-#include "cleanup.h"
 #include "error.h"
 #include "extents.h"
 #include "sources.h"
@@ -93,15 +92,12 @@ frame_kind (struct zstd_src *z, size_t i)
 {
   const struct zseek_frame *f = &z->t.f[i];
   int k = atomic_load (&z->kind[i]);
-  CLEANUP_FREE char *buf = NULL;
+  char buf[ZSTD_SEEK_ZERO_FRAME_MAX];
 
   if (k != FRAME_UNKNOWN)
     return k;
   k = FRAME_DATA;
   if (f->csize <= zseek_zero_frame_bound (f->dsize)) {
-    buf = malloc (f->csize ? f->csize : 1);
-    if (buf == NULL)
-      return frame_error (z, i, "out of memory");
     if (read_frame (z, i, buf) == -1)
       return -1;
     if (zseek_is_zero_frame (buf, f->csize, f->dsize))

@@ -153,6 +153,8 @@ test_table (void)
 int
 main (void)
 {
+  CHECK (zseek_zero_frame_bound (ZSTD_SEEK_MAX_FRAME) <=
+         ZSTD_SEEK_ZERO_FRAME_MAX);
   test_zero_frames ();
   test_foreign_frames ();
   test_table ();
