@@ -15,7 +15,8 @@ ZSTD_SH_TESTS = \
 	tests/test-zstd-plain.sh \
 	tests/test-zstd-corrupt.sh \
 	tests/test-zstd-serve.sh \
-	tests/test-zstd-enospc.sh
+	tests/test-zstd-enospc.sh \
+	tests/test-zstd-to-nbd.sh
 TESTS += $(ZSTD_SH_TESTS)
 
 EXTRA_DIST += $(ZSTD_SH_TESTS) tests/zstd-functions.sh
