@@ -87,6 +87,13 @@ endpoint_path (const char *arg)
   return d->path ? d->path (arg) : arg;
 }
 
+bool
+endpoint_writable (const char *arg)
+{
+  const struct driver *d = find_driver (arg);
+  return d && d->open_sink;
+}
+
 struct backend *
 endpoint_open (const char *arg, const struct endpoint_opts *opts)
 {

@@ -17,6 +17,9 @@ extern struct backend *endpoint_open (const char *arg,
  */
 extern const char *endpoint_path (const char *arg);
 
+/* False if arg can only be read (a synthetic image). */
+extern bool endpoint_writable (const char *arg);
+
 /* True if arg names an NBD URI. */
 extern bool endpoint_is_uri (const char *arg);
 

@@ -446,6 +446,14 @@ open_target (struct serve_state *st, const char *target, char **command)
   };
   uint64_t size;
 
+  /* As nbdkit does with a plugin that cannot write. */
+  if (!a->read_only && !endpoint_writable (target)) {
+    if (a->verbose)
+      fprintf (stderr, "nbdferry serve: %s cannot be written: serving it "
+               "read-only\n", target ? target : "[ command ]");
+    a->read_only = 1;
+    opts.writable = false;
+  }
   if (a->size) {
     if (arg_size ("nbdferry serve", "--size", a->size, &size, true) == -1)
       return 1;
