@@ -67,6 +67,47 @@ check_device_size (int fd, const char *arg, int64_t src_size)
   return 0;
 }
 
+/* Make an opened regular file or device ready to take the image, by
+ * nbdcopy's rules (or serve's, in place).  1: it is a stream instead.
+ */
+static int
+prepare (int fd, const struct stat *st, const char *arg,
+         const struct endpoint_opts *opts, struct file_params *p)
+{
+  if (S_ISREG (st->st_mode) && opts->in_place) {
+    if (st->st_size < opts->create_size &&
+        ftruncate (fd, opts->create_size) == -1) {
+      set_error_errno ("%s: cannot grow to %" PRIi64 " bytes", arg,
+                       opts->create_size);
+      return -1;
+    }
+  }
+  else if (S_ISREG (st->st_mode)) {
+    /* Truncating to 0 first drops stale data: the file reads as zero. */
+    if (ftruncate (fd, 0) == -1 ||
+        ftruncate (fd, opts->src_size >= 0 ? opts->src_size : 0) == -1) {
+      set_error_errno ("%s: truncate", arg);
+      return -1;
+    }
+    p->created = true;
+  }
+  else if (S_ISBLK (st->st_mode))
+    return check_device_size (fd, arg, opts->src_size);
+  else if (S_ISFIFO (st->st_mode) || S_ISSOCK (st->st_mode) ||
+           (S_ISCHR (st->st_mode) && lseek (fd, 0, SEEK_CUR) == -1))
+    return 1;
+  else if (S_ISCHR (st->st_mode))
+    /* /dev/null and friends: as big as needed. */
+    p->size = opts->src_size >= 0 ? opts->src_size
+      : INT64_MAX - INT64_MAX % (64 * 1024);
+  else {
+    errno = EINVAL;
+    set_error ("%s: not a file or block device", arg);
+    return -1;
+  }
+  return 0;
+}
+
 struct backend *
 file_sink_open (const char *arg, const struct endpoint_opts *opts)
 {
@@ -75,7 +116,7 @@ file_sink_open (const char *arg, const struct endpoint_opts *opts)
   };
   CLEANUP_CLOSE int fd = -1;
   struct stat st;
-  int r;
+  int r, stream;
 
   if (arg == NULL) {
     errno = EINVAL;
@@ -89,45 +130,10 @@ file_sink_open (const char *arg, const struct endpoint_opts *opts)
     set_error_errno ("%s", arg);
     return NULL;
   }
-
-  if (S_ISREG (st.st_mode) && opts->in_place) {
-    if (st.st_size < opts->create_size &&
-        ftruncate (fd, opts->create_size) == -1) {
-      set_error_errno ("%s: cannot grow to %" PRIi64 " bytes", arg,
-                       opts->create_size);
-      return NULL;
-    }
-  }
-  else if (S_ISREG (st.st_mode)) {
-    /* Truncating to 0 first drops stale data: the file reads as zero. */
-    if (ftruncate (fd, 0) == -1 ||
-        ftruncate (fd, opts->src_size >= 0 ? opts->src_size : 0) == -1) {
-      set_error_errno ("%s: truncate", arg);
-      return NULL;
-    }
-    p.created = true;
-  }
-  else if (S_ISBLK (st.st_mode)) {
-    if (check_device_size (fd, arg, opts->src_size) == -1)
-      return NULL;
-  }
-  else if (S_ISFIFO (st.st_mode) || S_ISSOCK (st.st_mode) ||
-           (S_ISCHR (st.st_mode) && lseek (fd, 0, SEEK_CUR) == -1)) {
-    r = fd;
-    fd = -1;
-    return stream_sink_open (r, arg);
-  }
-  else if (S_ISCHR (st.st_mode)) {
-    /* /dev/null and friends: as big as needed. */
-    p.size = opts->src_size >= 0 ? opts->src_size
-      : INT64_MAX - INT64_MAX % (64 * 1024);
-  }
-  else {
-    errno = EINVAL;
-    set_error ("%s: not a file or block device", arg);
+  stream = prepare (fd, &st, arg, opts, &p);
+  if (stream == -1)
     return NULL;
-  }
   r = fd;
-  fd = -1;                      /* file_backend_open takes it */
-  return file_backend_open (r, arg, &p);
+  fd = -1;                      /* the backend takes it over */
+  return stream ? stream_sink_open (r, arg) : file_backend_open (r, arg, &p);
 }
