@@ -25,6 +25,14 @@ printf '\x01' | dd of="$tmp/table.zst" bs=1 seek=$((size - 9 - 8 * 3)) \
 expect_error "zstd:$tmp/table.zst: bad zstd seek table" \
   $NBDFERRY "zstd:$tmp/table.zst" "$tmp/out"
 
+# A frame holding fewer bytes than the table says (frame 1: 4 MiB + 1).
+cp "$tmp/in.zst" "$tmp/dsize.zst"
+n=$(( (64 * 1024 * 1024 + 4097 + 4194303) / 4194304 ))
+printf '\x01\x00\x40\x00' | dd of="$tmp/dsize.zst" bs=1 \
+  seek=$((size - 9 - 8 * (n - 1) + 4)) conv=notrunc status=none
+expect_error "read failed at offset 4194304 .*zstd frame 1 .*shorter than the seek table" \
+  $NBDFERRY "zstd:$tmp/dsize.zst" "$tmp/out"
+
 # Not zstd at all.
 head -c 100000 /dev/urandom > "$tmp/junk"
 expect_error "zstd:$tmp/junk: read failed at offset 0.*Unknown frame" \
