@@ -41,7 +41,6 @@ struct zstd_sink {
   struct writeback wb;          /* page-cache hygiene, as for files */
   uint32_t *csize, *dsize;      /* the seek table so far */
   size_t n, cap;
-  bool finished;
 };
 
 static int
@@ -199,10 +198,7 @@ zstd_finish (struct backend *b)
     set_error_errno ("seek table");
     return -1;
   }
-  if (write_all (z, table, len) == -1)
-    return -1;
-  z->finished = true;
-  return 0;
+  return write_all (z, table, len);
 }
 
 static int
