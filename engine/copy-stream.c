@@ -97,11 +97,10 @@ read_chunk (struct ring *r, char *buf, uint64_t want, uint64_t offset,
   if (zero_extent (r, offset, &want, hole) == -1)
     return -1;
   if (*hole)
-    ;
-  else if (backend_pread (cp->src, buf, want, offset, 0) == -1)
+    return want;
+  if (backend_pread (cp->src, buf, want, offset, 0) == -1)
     return -1;
-  else
-    atomic_fetch_add (&cp->stats->read, want);
+  atomic_fetch_add (&cp->stats->read, want);
   return want;
 }
 

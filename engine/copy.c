@@ -30,12 +30,10 @@ copy_fail (struct copy *cp, struct backend *b, const char *op,
            uint64_t offset, uint64_t count, int err)
 {
   LOCK_IN_SCOPE (&cp->lock);
-  if (cp->error[0] != '\0')
-    ;
-  else if (count == 0)          /* not a request: flush, finish */
+  if (cp->error[0] == '\0' && count == 0)   /* not a request: flush, finish */
     snprintf (cp->error, sizeof cp->error, "%s: %s failed: %s",
               b->name, op_name (op), last_error (err));
-  else
+  else if (cp->error[0] == '\0')
     snprintf (cp->error, sizeof cp->error,
               "%s: %s failed at offset %" PRIu64 " (%" PRIu64 " bytes): %s",
               b->name, op_name (op), offset, count, last_error (err));
