@@ -21,28 +21,6 @@ TESTS += $(ZSTD_SH_TESTS)
 
 EXTRA_DIST += $(ZSTD_SH_TESTS) tests/zstd-functions.sh
 
-# libFuzzer over the seek table reader and the zero-frame parser (built as
-# the server's target is: see mk/nbd-server.mk).
-ZSTD_FUZZ_SOURCES = tests/fuzz-zstd-seek.c engine/zstd-seek.c engine/error.c
-EXTRA_DIST += tests/fuzz-zstd-seek.c tests/test-fuzz-zstd-seek.sh
-if ENABLE_FUZZING
-check_PROGRAMS += tests/fuzz-zstd-seek
-TESTS += tests/test-fuzz-zstd-seek.sh
-tests_fuzz_zstd_seek_SOURCES = $(ZSTD_FUZZ_SOURCES)
-tests_fuzz_zstd_seek_CFLAGS = $(AM_CFLAGS) $(FUZZ_FLAGS)
-tests_fuzz_zstd_seek_LDFLAGS = $(FUZZ_FLAGS)
-tests_fuzz_zstd_seek_LDADD = $(ALL_LIBS)
-else
-if HAVE_CLANG_FUZZER
-check_SCRIPTS += tests/fuzz-zstd-seek
-TESTS += tests/test-fuzz-zstd-seek.sh
-CLEANFILES += tests/fuzz-zstd-seek
-tests/fuzz-zstd-seek: $(ZSTD_FUZZ_SOURCES:%=$(srcdir)/%) config.h
-	$(AM_V_CCLD)$(CLANG) $(DEFS) -I. $(AM_CPPFLAGS) -pthread -g -O1 \
-	  $(FUZZ_FLAGS) -o $@ $(ZSTD_FUZZ_SOURCES:%=$(srcdir)/%) $(ALL_LIBS)
-endif
-endif
-
 check_PROGRAMS += tests/test-zstd-cache
 TESTS += tests/test-zstd-cache
 tests_test_zstd_cache_SOURCES = tests/test-zstd-cache.c tests/unit.h

@@ -1,0 +1,30 @@
+# libFuzzer targets over what parses untrusted input, built with clang
+# wherever clang and its libFuzzer runtime are installed (configure finds
+# them; --enable-fuzzing makes their absence an error), so that make check
+# always runs a short fuzzing session of each.  The code under test is
+# compiled into the target so that it is instrumented.
+FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined
+FUZZ_LINK = $(AM_V_CCLD)$(CLANG) $(DEFS) -I. $(AM_CPPFLAGS) $(LIBNBD_CFLAGS) \
+	-pthread -g -O1 $(FUZZ_FLAGS) -o $@
+
+# The server's option and request parsers.
+FUZZ_SERVER_SRC = tests/fuzz-server.c \
+	engine/backend.c engine/blocksize.c engine/error.c engine/extents.c \
+	engine/nbd/commands.c engine/nbd/handshake.c engine/nbd/reply.c \
+	engine/nbd/request.c engine/nbd/server.c engine/nbd/status.c \
+	engine/nbd/transmission.c engine/nbd/wire.c
+# The zstd seek table reader and zero-frame parser.
+FUZZ_ZSTD_SEEK_SRC = tests/fuzz-zstd-seek.c engine/zstd-seek.c \
+	engine/error.c
+
+FUZZ_TESTS = tests/test-fuzz-server.sh tests/test-fuzz-zstd-seek.sh
+EXTRA_DIST += $(FUZZ_SERVER_SRC) $(FUZZ_ZSTD_SEEK_SRC) $(FUZZ_TESTS) tests/mem.h
+if HAVE_CLANG_FUZZER
+check_SCRIPTS += tests/fuzz-server tests/fuzz-zstd-seek
+TESTS += $(FUZZ_TESTS)
+CLEANFILES += tests/fuzz-server tests/fuzz-zstd-seek
+tests/fuzz-server: $(FUZZ_SERVER_SRC:%=$(srcdir)/%) $(srcdir)/tests/mem.h config.h
+	$(FUZZ_LINK) $(FUZZ_SERVER_SRC:%=$(srcdir)/%) $(ALL_LIBS)
+tests/fuzz-zstd-seek: $(FUZZ_ZSTD_SEEK_SRC:%=$(srcdir)/%) config.h
+	$(FUZZ_LINK) $(FUZZ_ZSTD_SEEK_SRC:%=$(srcdir)/%) $(ALL_LIBS)
+endif
