@@ -47,4 +47,11 @@ extern int copy_stream (struct copy *cp);
  */
 extern int copy_zero_state (struct copy *cp);
 
+/* A run of count zero bytes of the source: true if the destination already
+ * reads as zero there (the bytes are counted as skipped); false if it needs
+ * zero requests, sent with copy_zero_flags.
+ */
+extern bool copy_zero_skip (struct copy *cp, uint64_t count);
+extern uint32_t copy_zero_flags (const struct copy *cp);
+
 #endif /* NBDFERRY_COPY_INTERNAL_H */

@@ -154,21 +154,23 @@ sink (struct copy *cp)
   return cp->rmw ? cp->rmw : cp->dst;
 }
 
+/* In the sink's zero request size, as the workers do. */
 static int
 zero_or_skip (struct copy *cp, uint64_t offset, uint64_t count)
 {
-  struct copy_stats *st = cp->stats;
-
-  if (cp->dst_zero && !cp->opts->allocated) {
-    atomic_fetch_add (&st->skipped, count);
+  if (copy_zero_skip (cp, count))
     return 0;
+  while (count > 0) {
+    uint64_t n = count < cp->stats->plan.zero ? count : cp->stats->plan.zero;
+
+    if (backend_zero (sink (cp), n, offset, copy_zero_flags (cp)) == -1) {
+      copy_fail (cp, cp->dst, "zero", offset, n, errno);
+      return -1;
+    }
+    atomic_fetch_add (&cp->stats->zeroed, n);
+    offset += n;
+    count -= n;
   }
-  if (backend_zero (sink (cp), count, offset,
-                    cp->opts->allocated ? 0 : F_MAY_TRIM) == -1) {
-    copy_fail (cp, cp->dst, "zero", offset, count, errno);
-    return -1;
-  }
-  atomic_fetch_add (&st->zeroed, count);
   return 0;
 }
 

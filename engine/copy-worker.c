@@ -96,7 +96,7 @@ submit (struct worker *w, struct op *op)
 {
   void *buf = op->slot ? op->slot->buf + (op->offset - op->slot->offset)
     : NULL;
-  uint32_t zflags = w->cp->opts->allocated ? 0 : F_MAY_TRIM;
+  uint32_t zflags = copy_zero_flags (w->cp);
   struct backend *dst = op->rmw ? w->cp->rmw : w->dst;
   int r;
 
@@ -168,8 +168,7 @@ zero_range (struct worker *w, uint64_t offset, uint64_t count)
 {
   struct copy *cp = w->cp;
 
-  if (cp->dst_zero && !cp->opts->allocated) {
-    atomic_fetch_add (&cp->stats->skipped, count);
+  if (copy_zero_skip (cp, count)) {
     copy_progress (cp, count);
     return;
   }

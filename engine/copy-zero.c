@@ -77,6 +77,22 @@ fast_zero_all (struct copy *cp)
   return true;
 }
 
+bool
+copy_zero_skip (struct copy *cp, uint64_t count)
+{
+  /* --allocated: zeroes are written even where they already read back. */
+  if (!cp->dst_zero || cp->opts->allocated)
+    return false;
+  atomic_fetch_add (&cp->stats->skipped, count);
+  return true;
+}
+
+uint32_t
+copy_zero_flags (const struct copy *cp)
+{
+  return cp->opts->allocated ? 0 : F_MAY_TRIM;
+}
+
 int
 copy_zero_state (struct copy *cp)
 {

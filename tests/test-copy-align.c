@@ -18,6 +18,7 @@
 struct side {
   uint64_t size, min, max_data, max_zero;
   bool fast_zero;
+  bool stream;                  /* the sink: written in order (stdout) */
 };
 
 /* Data islands at odd offsets in a sea of zeroes. */
@@ -50,6 +51,7 @@ run_copy (const char *what, struct side s, struct side d,
   fprintf (stderr, "%s\n", what);
   fill_islands (ss->data, s.size);
   dst->can_fast_zero = d.fast_zero;
+  dst->is_stream = d.stream;
   r = copy_run (src, dst, o, &st);
   CHECK_EQ (r, 0);
   CHECK (memcmp (ss->data, ds->data, s.size) == 0);
@@ -77,28 +79,32 @@ main (void)
   const uint64_t M = 1024 * 1024;
 
   run_copy ("100 bytes short of a 4096/64K sink",
-            (struct side) { 4 * M - 100, 1, 64 * M, 0, false },
-            (struct side) { 4 * M, 4096, 65536, 65536, true }, &o);
+            (struct side) { 4 * M - 100, 1, 64 * M, 0, false, false },
+            (struct side) { 4 * M, 4096, 65536, 65536, true, false }, &o);
   run_copy ("the same, no fast zero",
-            (struct side) { 4 * M - 100, 1, 64 * M, 0, false },
-            (struct side) { 4 * M, 4096, 65536, 65536, false }, &o);
+            (struct side) { 4 * M - 100, 1, 64 * M, 0, false, false },
+            (struct side) { 4 * M, 4096, 65536, 65536, false, false }, &o);
   run_copy ("the same, synchronous, no zero detection",
-            (struct side) { 4 * M - 100, 1, 64 * M, 0, false },
-            (struct side) { 4 * M, 4096, 65536, 65536, false }, &sync);
+            (struct side) { 4 * M - 100, 1, 64 * M, 0, false, false },
+            (struct side) { 4 * M, 4096, 65536, 65536, false, false }, &sync);
   run_copy ("512/128K source into a 16K/64K sink",
-            (struct side) { 3 * M + 512 * 7, 512, 131072, 131072, false },
-            (struct side) { 4 * M, 16384, 65536, 65536, true }, &o);
+            (struct side) { 3 * M + 512 * 7, 512, 131072, 131072, false, false },
+            (struct side) { 4 * M, 16384, 65536, 65536, true, false }, &o);
   run_copy ("1 byte into a 4096 sink",
-            (struct side) { 1, 1, 64 * M, 0, false },
-            (struct side) { 65536, 4096, 65536, 65536, false }, &o);
+            (struct side) { 1, 1, 64 * M, 0, false, false },
+            (struct side) { 65536, 4096, 65536, 65536, false, false }, &o);
   run_copy ("4097 bytes into a 4096 sink",
-            (struct side) { 4097, 1, 64 * M, 0, false },
-            (struct side) { 65536, 4096, 65536, 65536, false }, &o);
+            (struct side) { 4097, 1, 64 * M, 0, false, false },
+            (struct side) { 65536, 4096, 65536, 65536, false, false }, &o);
   run_copy ("64K source maximum, aligned, 1-byte sink",
-            (struct side) { 2 * M, 1, 65536, 0, false },
-            (struct side) { 2 * M, 1, 0, 0, true }, &o);
+            (struct side) { 2 * M, 1, 65536, 0, false, false },
+            (struct side) { 2 * M, 1, 0, 0, true, false }, &o);
   run_copy ("more than one unit, 64K sink blocks",
-            (struct side) { 65 * M - 3, 1, 64 * M, 0, false },
-            (struct side) { 65 * M, 65536, 65536, 65536, false }, &o);
+            (struct side) { 65 * M - 3, 1, 64 * M, 0, false, false },
+            (struct side) { 65 * M, 65536, 65536, 65536, false, false }, &o);
+  /* The ordered path sends the source's holes as zero requests. */
+  run_copy ("into a stream sink whose zero maximum is below its data's",
+            (struct side) { 4 * M, 1, 64 * M, 0, false, false },
+            (struct side) { 4 * M, 1, M, 65536, false, true }, &o);
   UNIT_EXIT ();
 }
