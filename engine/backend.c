@@ -165,21 +165,8 @@ backend_dup (struct backend *b)
   if (d == NULL || d == b)
     return d;
   /* A new handle on the same endpoint answers the same questions. */
-  d->size = b->size;
-  memcpy (d->bs, b->bs, sizeof d->bs);
-  d->init = b->init;
-  d->can_write = b->can_write;
-  d->can_zero = b->can_zero;
-  d->can_fast_zero = b->can_fast_zero;
-  d->can_trim = b->can_trim;
-  d->can_flush = b->can_flush;
-  d->can_fua = b->can_fua;
-  d->can_extents = b->can_extents;
-  d->can_multi_conn = b->can_multi_conn;
-  d->can_cache = b->can_cache;
-  d->is_stream = b->is_stream;
-  d->is_local = b->is_local;
-  d->has_aio = b->has_aio;
+  memcpy (&d->size, &b->size,
+          sizeof *b - offsetof (struct backend, size));
   return d;
 }
 

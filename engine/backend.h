@@ -149,7 +149,9 @@ struct backend {
   char *name;                   /* path or URI, for messages */
   unsigned refs;                /* dup() returning self takes a reference */
 
-  /* Cached by backend_open_done(). */
+  /* Cached by backend_open_done(), and the rest of the struct: backend_dup
+   * copies everything from size to the end as one block.
+   */
   int64_t size;                 /* -1 for a stream of unknown size */
   uint64_t bs[BS_NR];           /* limits after defaults and validation */
   unsigned init;                /* INIT_SPARSE | INIT_ZERO */
