@@ -21,6 +21,7 @@
 #include "error.h"
 #include "extents.h"
 #include "file.h"
+#include "fdio.h"
 #include "file-internal.h"
 
 /* Cap on the extents one call reports: a short answer keeps latency flat. */
@@ -48,24 +49,7 @@ file_pread_full (struct file_shared *sh, void *buf, uint64_t count,
     return 0;
   }
 
-  while (count > 0) {
-    ssize_t r = pread (sh->fd, buf, count, offset);
-    if (r == -1) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    if (r == 0) {
-      /* Past the end: the file shrank under us.  Refuse to make up data. */
-      errno = EIO;
-      set_error ("unexpected end of file at offset %" PRIu64, offset);
-      return -1;
-    }
-    buf = (char *) buf + r;
-    count -= r;
-    offset += r;
-  }
-  return 0;
+  return fd_pread_full (sh->fd, buf, count, offset);
 }
 
 int
@@ -80,22 +64,7 @@ file_pwrite_full (struct file_shared *sh, const void *buf, uint64_t count,
     return file_pwrite_full (sh, bounce, count, offset);
   }
 
-  while (count > 0) {
-    ssize_t r = pwrite (sh->fd, buf, count, offset);
-    if (r == -1) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    if (r == 0) {
-      errno = ENOSPC;
-      return -1;
-    }
-    buf = (const char *) buf + r;
-    count -= r;
-    offset += r;
-  }
-  return 0;
+  return fd_pwrite_full (sh->fd, buf, count, offset);
 }
 
 static int

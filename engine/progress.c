@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "progress.h"
 
 #define TICK_NS (200 * 1000 * 1000)     /* redraw five times a second */
@@ -60,17 +61,6 @@ percent_of (const struct progress *p, uint64_t done)
   return done >= p->total ? 100 : (int) (done * 100 / p->total);
 }
 
-static void
-write_all (int fd, const char *s, size_t n)
-{
-  while (n > 0) {
-    ssize_t r = write (fd, s, n);
-    if (r <= 0)
-      return;                   /* progress is best effort */
-    s += r;
-    n -= r;
-  }
-}
 
 static void
 draw_bar (struct progress *p, uint64_t done, bool final)
@@ -97,7 +87,9 @@ draw_bar (struct progress *p, uint64_t done, bool final)
   else
     n = snprintf (line, sizeof line, "nbdferry: %3d%% %s / %s %s/s%s\n",
                   pc, d, t, rate, eta);
-  write_all (p->bar_fd, line, n < (int) sizeof line ? (size_t) n : sizeof line - 1);
+  /* Progress is best effort: a failed write is not an error. */
+  (void) fd_write_full (p->bar_fd, line,
+                        n < (int) sizeof line ? (size_t) n : sizeof line - 1);
 }
 
 static void
@@ -126,7 +118,7 @@ emit_machine (struct progress *p, uint64_t done, bool final)
                   done, p->total, pc, secs, secs > 0 ? done / secs : 0.0,
                   final ? "done" : "copying");
   }
-  write_all (p->machine_fd, line, n);
+  (void) fd_write_full (p->machine_fd, line, n);
 }
 
 static void
@@ -210,7 +202,7 @@ progress_finish (struct progress *p, uint64_t done, bool ok)
     tick (p, true);
   }
   else if (p->tty && p->bar_fd >= 0)
-    write_all (p->bar_fd, "\n", 1);
+    (void) fd_write_full (p->bar_fd, "\n", 1);
   pthread_mutex_destroy (&p->lock);
   pthread_cond_destroy (&p->cond);
   free (p);

@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "error.h"
+#include "fdio.h"
 #include "zstd-seek.h"
 
 #define BLOCK_MAX (128 * 1024)  /* zstd's largest block */
@@ -24,25 +25,6 @@ static void
 put32 (unsigned char *p, uint32_t v)
 {
   p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
-}
-
-static int
-pread_full (int fd, void *buf, size_t count, uint64_t offset)
-{
-  while (count > 0) {
-    ssize_t r = pread (fd, buf, count, offset);
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r <= 0) {
-      if (r == 0)
-        errno = EIO;            /* the file shrank under us */
-      return -1;
-    }
-    buf = (char *) buf + r;
-    count -= r;
-    offset += r;
-  }
-  return 0;
 }
 
 static int
@@ -67,7 +49,7 @@ read_entries (int fd, uint64_t offset, size_t esz, uint64_t end,
   while (i < t->n) {
     size_t k = t->n - i < sizeof buf / esz ? t->n - i : sizeof buf / esz, j;
 
-    if (pread_full (fd, buf, k * esz, offset) == -1) {
+    if (fd_pread_full (fd, buf, k * esz, offset) == -1) {
       set_error_errno ("%s: reading the zstd seek table", name);
       return -1;
     }
@@ -101,7 +83,7 @@ zseek_read_table (int fd, uint64_t file_size, const char *name,
   memset (t, 0, sizeof *t);
   if (file_size < ZSTD_SEEK_FOOTER + 8)
     return 0;
-  if (pread_full (fd, foot, sizeof foot, file_size - sizeof foot) == -1) {
+  if (fd_pread_full (fd, foot, sizeof foot, file_size - sizeof foot) == -1) {
     set_error_errno ("%s: reading the zstd seek table", name);
     return -1;
   }
@@ -117,7 +99,7 @@ zseek_read_table (int fd, uint64_t file_size, const char *name,
   if (table_size > file_size)
     return bad_table (name, "longer than the file");
   start = file_size - table_size;
-  if (pread_full (fd, head, sizeof head, start) == -1) {
+  if (fd_pread_full (fd, head, sizeof head, start) == -1) {
     set_error_errno ("%s: reading the zstd seek table", name);
     return -1;
   }

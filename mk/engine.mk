@@ -10,6 +10,7 @@ libengine_a_SOURCES += \
 	engine/endpoint.h \
 	engine/error.c engine/error.h \
 	engine/extents.c engine/extents.h \
+	engine/fdio.c engine/fdio.h \
 	engine/nbd/proto.h \
 	engine/progress.c engine/progress.h \
 	engine/zero.c engine/zero.h

@@ -15,7 +15,7 @@ FUZZ_SERVER_SRC = tests/fuzz-server.c \
 	engine/nbd/transmission.c engine/nbd/wire.c
 # The zstd seek table reader and zero-frame parser.
 FUZZ_ZSTD_SEEK_SRC = tests/fuzz-zstd-seek.c engine/zstd-seek.c \
-	engine/error.c
+	engine/error.c engine/fdio.c
 
 FUZZ_TESTS = tests/test-fuzz-server.sh tests/test-fuzz-zstd-seek.sh
 EXTRA_DIST += $(FUZZ_SERVER_SRC) $(FUZZ_ZSTD_SEEK_SRC) $(FUZZ_TESTS) tests/mem.h

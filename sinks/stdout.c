@@ -13,23 +13,16 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fdio.h"
 #include "stream.h"
 #include "sinks.h"
 
 static int
 write_all (struct stream *s, const void *buf, uint64_t count)
 {
-  while (count > 0) {
-    ssize_t r = write (s->fd, buf, count);
-    if (r == -1) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    buf = (const char *) buf + r;
-    count -= r;
-    s->pos += r;
-  }
+  if (fd_write_full (s->fd, buf, count) == -1)
+    return -1;
+  s->pos += count;
   return 0;
 }
 

@@ -21,6 +21,7 @@
 
 #include "cleanup.h"
 #include "error.h"
+#include "fdio.h"
 #include "sinks.h"
 #include "stream.h"
 #include "writeback.h"
@@ -46,22 +47,12 @@ struct zstd_sink {
 static int
 write_all (struct zstd_sink *z, const void *buf, size_t count)
 {
-  const uint64_t start = z->written;
-  const size_t len = count;
-
-  while (count > 0) {
-    ssize_t r = write (z->fd, buf, count);
-    if (r == -1) {
-      if (errno == EINTR)
-        continue;
-      set_error_errno ("write");
-      return -1;
-    }
-    buf = (const char *) buf + r;
-    count -= r;
-    z->written += r;
+  if (fd_write_full (z->fd, buf, count) == -1) {
+    set_error_errno ("write");
+    return -1;
   }
-  writeback_add (&z->wb, start, len);
+  writeback_add (&z->wb, z->written, count);
+  z->written += count;
   return 0;
 }
 

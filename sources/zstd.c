@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 
 #include "error.h"
 #include "extents.h"
+#include "fdio.h"
 #include "sources.h"
 #include "zstd-cache.h"
 #include "zstd-internal.h"
@@ -72,18 +74,12 @@ static int
 read_frame (struct zstd_src *z, size_t i, char *buf)
 {
   const struct zseek_frame *f = &z->t.f[i];
-  size_t done = 0;
+  char why[256];
 
-  while (done < f->csize) {
-    ssize_t r = pread (z->fd, buf + done, f->csize - done, f->coffset + done);
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      return frame_error (z, i, r == 0 ? "the file is truncated"
-                          : strerror (errno));
-    done += r;
-  }
-  return 0;
+  if (fd_pread_full (z->fd, buf, f->csize, f->coffset) == 0)
+    return 0;
+  snprintf (why, sizeof why, "%s", last_error (errno));
+  return frame_error (z, i, why);
 }
 
 /* Is frame i zero?  Only a frame small enough to be RLE blocks can be. */
