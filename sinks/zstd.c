@@ -34,9 +34,11 @@ struct zstd_sink {
   struct backend b;
   int fd;
   struct zpool *pool;           /* compresses frames on every CPU */
-  char *frame;                  /* the frame being filled, once it has data */
+  /* The frame being filled, from its first data on: until then its fill
+   * bytes are all zero and it needs no buffer.
+   */
+  char *frame;
   uint32_t fill;                /* image bytes in it */
-  bool frame_zero;              /* all of them zero (and not memset yet) */
   uint64_t pos;                 /* image bytes taken so far */
   uint64_t written;             /* bytes of the file so far */
   struct writeback wb;          /* page-cache hygiene, as for files */
@@ -96,15 +98,16 @@ write_frame (void *arg, const void *buf, size_t len, uint32_t dsize)
 static int
 end_frame (struct zstd_sink *z)
 {
+  const bool zero = z->frame == NULL;
+
   if (z->fill == 0)
     return 0;
-  if (z->frame == NULL && (z->frame = zpool_buffer (z->pool)) == NULL)
+  if (zero && (z->frame = zpool_buffer (z->pool)) == NULL)
     return -1;
-  if (zpool_submit (z->pool, z->fill, z->frame_zero) == -1)
+  if (zpool_submit (z->pool, z->fill, zero) == -1)
     return -1;
   z->frame = NULL;
   z->fill = 0;
-  z->frame_zero = true;
   return 0;
 }
 
@@ -118,15 +121,15 @@ take (struct zstd_sink *z, const char *buf, uint64_t count)
     if (n > count)
       n = count;
     if (buf) {
-      if (z->frame == NULL && (z->frame = zpool_buffer (z->pool)) == NULL)
-        return -1;
-      if (z->frame_zero)
+      if (z->frame == NULL) {   /* the first data: now it needs a buffer */
+        if ((z->frame = zpool_buffer (z->pool)) == NULL)
+          return -1;
         memset (z->frame, 0, z->fill);
-      z->frame_zero = false;
+      }
       memcpy (z->frame + z->fill, buf, n);
       buf += n;
     }
-    else if (!z->frame_zero)
+    else if (z->frame)
       memset (z->frame + z->fill, 0, n);
     z->fill += n;
     z->pos += n;
@@ -269,7 +272,6 @@ zstd_sink_open (const char *arg, const struct endpoint_opts *opts)
     return NULL;
   z->fd = -1;
   writeback_init (&z->wb, -1);
-  z->frame_zero = true;
   z->pool = zpool_new (cpus > 0 ? cpus : 1, ZSTD_LEVEL, ZSTD_SEEK_FRAME,
                        write_frame, z);
   if (z->pool == NULL) {
