@@ -9,3 +9,6 @@ expect_error "zstd:/dev/full: .* failed at offset [0-9]*.*No space left" \
   timeout 60 $NBDFERRY "$tmp/in" zstd:/dev/full
 expect_error "zstd:/dev/full: .* failed at offset [0-9]*.*No space left" \
   timeout 60 $NBDFERRY random:64M zstd:/dev/full
+# Under a frame: nothing is written before the end, where it fails.
+expect_error "zstd:/dev/full: finish failed: write: No space left" \
+  timeout 60 $NBDFERRY random:1M zstd:/dev/full
