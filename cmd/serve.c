@@ -464,12 +464,6 @@ open_target (struct serve_state *st, const char *target, char **command)
     opts.create_size = size;
   }
   st->b = endpoint_open (target, &opts);
-  if (st->b && st->b->is_stream) {
-    fprintf (stderr, "nbdferry serve: %s: cannot be served: it can only "
-             "be read in order (a pipe, or a zstd file without a seek "
-             "table)\n", target);
-    return 1;
-  }
   return st->b == NULL;
 }
 

@@ -33,6 +33,7 @@ SERVE_TESTS = \
 	tests/test-serve-raw-options.sh \
 	tests/test-serve-readonly.sh \
 	tests/test-serve-synthetic.sh \
+	tests/test-serve-stream.sh \
 	tests/test-serve-run.sh \
 	tests/test-serve-signal.sh \
 	tests/test-serve-socket-activation.sh

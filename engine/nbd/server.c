@@ -39,8 +39,16 @@ server_log (struct server *s, const char *fs, ...)
 struct server *
 server_new (struct backend *b, const struct server_config *cfg)
 {
-  struct server *s = calloc (1, sizeof *s);
+  struct server *s;
 
+  /* Clients read and write anywhere. */
+  if (b->is_stream) {
+    set_error ("%s: cannot be served: it can only be read or written in "
+               "order", b->name);
+    errno = ESPIPE;
+    return NULL;
+  }
+  s = calloc (1, sizeof *s);
   if (s == NULL) {
     set_error_errno ("server");
     return NULL;
