@@ -9,6 +9,7 @@
 
 #include "endpoints.h"
 #include "error.h"
+#include "nbd/client/client.h"
 #include "sources/sources.h"
 #include "sinks/sinks.h"
 
@@ -35,7 +36,7 @@ static const struct driver drivers[] = {
   /* Registration lines go here, most specific first. */
   { .what = "NBD", .matches = endpoint_is_uri, .command = true,
     .path = no_path,
-    .open_source = nbd_source_open, .open_sink = nbd_sink_open },
+    .open_source = nbd_client_open, .open_sink = nbd_client_open },
   { .what = "null sink", .matches = null_matches, .path = no_path,
     .open_sink = null_sink_open },
   { .what = "-", .matches = stdio_matches, .path = no_path,
@@ -100,6 +101,7 @@ endpoint_open (const char *arg, const struct endpoint_opts *opts)
   const char *shown = arg ? arg : "[ command ]";
   const struct driver *d = find_driver (arg);
   open_fn fn;
+  struct endpoint_opts o;
   struct backend *b;
 
   if (d == NULL) {
@@ -113,7 +115,10 @@ endpoint_open (const char *arg, const struct endpoint_opts *opts)
     return NULL;
   }
   clear_error ();
-  b = fn (arg, opts);
+  o = *opts;
+  if (!o.writable)
+    o.src_size = -1;            /* only a sink is sized from the source */
+  b = fn (arg, &o);
   if (b == NULL)
     fprintf (stderr, "nbdferry: %s\n", last_error (errno));
   return b;

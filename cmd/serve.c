@@ -29,7 +29,7 @@
 #include "filters/rmw.h"
 #include "error.h"
 #include "nbd/proto.h"
-#include "nbd/server.h"
+#include "nbd/server/server.h"
 #include "serve.h"
 #include "size.h"
 

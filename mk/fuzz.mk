@@ -10,11 +10,11 @@ FUZZ_LINK = $(AM_V_CCLD)$(CLANG) $(DEFS) -I. $(AM_CPPFLAGS) $(LIBNBD_CFLAGS) \
 # The server's option and request parsers.
 FUZZ_SERVER_SRC = tests/fuzz-server.c \
 	engine/backend.c engine/blocksize.c engine/error.c engine/extents.c \
-	engine/nbd/commands.c engine/nbd/handshake.c engine/nbd/reply.c \
-	engine/nbd/request.c engine/nbd/server.c engine/nbd/status.c \
-	engine/nbd/transmission.c engine/nbd/wire.c
+	engine/nbd/server/commands.c engine/nbd/server/handshake.c engine/nbd/server/reply.c \
+	engine/nbd/server/request.c engine/nbd/server/server.c engine/nbd/server/status.c \
+	engine/nbd/server/transmission.c engine/nbd/wire.c
 # The zstd seek table reader and zero-frame parser.
-FUZZ_ZSTD_SEEK_SRC = tests/fuzz-zstd-seek.c engine/zstd-seek.c \
+FUZZ_ZSTD_SEEK_SRC = tests/fuzz-zstd-seek.c engine/zstd/zstd-seek.c \
 	engine/error.c engine/fdio.c
 
 FUZZ_TESTS = tests/test-fuzz-server.sh tests/test-fuzz-zstd-seek.sh

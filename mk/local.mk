@@ -1,10 +1,10 @@
 # local: files, block devices, stdin/stdout, null:, synthetic sources.
 libengine_a_SOURCES += \
-	engine/file.c engine/file.h engine/file-internal.h \
-	engine/file-aio.c engine/file-zero.c \
-	engine/writeback.c engine/writeback.h \
+	engine/file/file.c engine/file/file.h engine/file/file-internal.h \
+	engine/file/file-aio.c engine/file/file-zero.c \
+	engine/file/writeback.c engine/file/writeback.h \
 	engine/size.c engine/size.h \
-	engine/stream.c engine/stream.h
+	engine/stream/stream.c engine/stream/stream.h
 
 libendpoints_a_SOURCES += \
 	sources/file.c sources/stdin.c \

@@ -1,11 +1,10 @@
 # nbd-client: NBD endpoints through libnbd, [ CMD ] servers, the init-state
 # probe.
 libengine_a_SOURCES += \
-	engine/nbd/client.c engine/nbd/client.h \
-	engine/nbd/client-internal.h engine/nbd/client-io.c \
-	engine/nbd/probe.c engine/nbd/probe-uri.c engine/nbd/probe.h \
-	engine/nbd/sockact.c engine/nbd/sockact.h
-libendpoints_a_SOURCES += sources/nbd.c sinks/nbd.c
+	engine/nbd/client/client.c engine/nbd/client/client.h \
+	engine/nbd/client/client-internal.h engine/nbd/client/client-io.c \
+	engine/nbd/client/probe.c engine/nbd/client/probe-uri.c engine/nbd/client/probe.h \
+	engine/nbd/client/sockact.c engine/nbd/client/sockact.h
 
 check_PROGRAMS += tests/test-probe
 tests_test_probe_SOURCES = tests/test-probe.c

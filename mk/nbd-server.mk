@@ -1,14 +1,14 @@
 # nbd-server: the embedded NBD server (engine/nbd/server*) and `nbdferry serve`.
 # man/nbdferry-serve.pod is turned into a page by the man rules (cmd.mk).
 libengine_a_SOURCES += \
-	engine/nbd/commands.c \
-	engine/nbd/handshake.c \
-	engine/nbd/reply.c \
-	engine/nbd/request.c \
-	engine/nbd/server.c engine/nbd/server.h \
-	engine/nbd/server-internal.h \
-	engine/nbd/status.c \
-	engine/nbd/transmission.c \
+	engine/nbd/server/commands.c \
+	engine/nbd/server/handshake.c \
+	engine/nbd/server/reply.c \
+	engine/nbd/server/request.c \
+	engine/nbd/server/server.c engine/nbd/server/server.h \
+	engine/nbd/server/server-internal.h \
+	engine/nbd/server/status.c \
+	engine/nbd/server/transmission.c \
 	engine/nbd/wire.c engine/nbd/wire.h
 
 nbdferry_SOURCES += cmd/serve.c cmd/serve.h

@@ -1,5 +1,5 @@
 # zstd images: the seekable format (engine/), the zstd: source and sink.
-libengine_a_SOURCES += engine/zstd-seek.c engine/zstd-seek.h
+libengine_a_SOURCES += engine/zstd/zstd-seek.c engine/zstd/zstd-seek.h
 libendpoints_a_SOURCES += \
 	sources/zstd.c sources/zstd-stream.c sources/zstd-internal.h \
 	sources/zstd-cache.c sources/zstd-cache.h \

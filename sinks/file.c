@@ -18,7 +18,7 @@
 
 #include "cleanup.h"
 #include "error.h"
-#include "file.h"
+#include "file/file.h"
 #include "sinks.h"
 
 /* A stream source's size is unknown until its end: then the sink can only

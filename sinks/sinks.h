@@ -21,6 +21,5 @@ extern struct backend *null_sink_open (const char *arg,
 /* zstd:FILE, a compressed image (zstd_matches is in sources/) */
 extern struct backend *zstd_sink_open (const char *arg,
                                        const struct endpoint_opts *opts);
-extern struct backend *nbd_sink_open (const char *arg, const struct endpoint_opts *opts);
 
 #endif /* NBDFERRY_SINKS_H */

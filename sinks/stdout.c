@@ -14,7 +14,7 @@
 
 #include "error.h"
 #include "fdio.h"
-#include "stream.h"
+#include "stream/stream.h"
 #include "sinks.h"
 
 static int

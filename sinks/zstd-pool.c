@@ -16,7 +16,7 @@
 #include "error.h"
 #include "zero.h"
 #include "zstd-pool.h"
-#include "zstd-seek.h"
+#include "zstd/zstd-seek.h"
 
 enum { FREE, FILLING, QUEUED, BUSY, DONE };
 

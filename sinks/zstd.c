@@ -23,10 +23,10 @@
 #include "error.h"
 #include "fdio.h"
 #include "sinks.h"
-#include "stream.h"
-#include "writeback.h"
+#include "stream/stream.h"
+#include "file/writeback.h"
 #include "zstd-pool.h"
-#include "zstd-seek.h"
+#include "zstd/zstd-seek.h"
 
 #define ZSTD_LEVEL 3            /* zstd's own default */
 

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "error.h"
-#include "file.h"
+#include "file/file.h"
 #include "sources.h"
 
 struct backend *

@@ -24,6 +24,5 @@ extern bool zstd_matches (const char *arg);
 extern const char *zstd_file_path (const char *arg);    /* NULL for `-` */
 extern struct backend *zstd_source_open (const char *arg,
                                          const struct endpoint_opts *opts);
-extern struct backend *nbd_source_open (const char *arg, const struct endpoint_opts *opts);
 
 #endif /* NBDFERRY_SOURCES_H */

@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 
 #include "error.h"
-#include "stream.h"
-#include "file.h"
+#include "stream/stream.h"
+#include "file/file.h"
 #include "sources.h"
 
 bool

@@ -12,7 +12,7 @@
 #include <zstd.h>
 
 #include "error.h"
-#include "stream.h"
+#include "stream/stream.h"
 #include "zstd-internal.h"
 
 struct zstd_stream {

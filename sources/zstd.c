@@ -27,7 +27,7 @@
 #include "sources.h"
 #include "zstd-cache.h"
 #include "zstd-internal.h"
-#include "zstd-seek.h"
+#include "zstd/zstd-seek.h"
 
 enum { FRAME_UNKNOWN, FRAME_DATA, FRAME_ZERO };
 

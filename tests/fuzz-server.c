@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "mem.h"
-#include "nbd/server.h"
+#include "nbd/server/server.h"
 
 struct feed {
   int fd;

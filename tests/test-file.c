@@ -17,7 +17,7 @@
 #include "backend.h"
 #include "error.h"
 #include "extents.h"
-#include "file.h"
+#include "file/file.h"
 
 #define MiB (UINT64_C(1) << 20)
 

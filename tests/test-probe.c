@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "error.h"
-#include "nbd/probe.h"
-#include "nbd/sockact.h"
+#include "nbd/client/probe.h"
+#include "nbd/client/sockact.h"
 
 static int
 parse (const char *uri)

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 
 #include "mem.h"
-#include "nbd/server.h"
+#include "nbd/server/server.h"
 
 #define CHECK(cond)                                                     \
   do {                                                                  \

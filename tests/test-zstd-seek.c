@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#include "zstd-seek.h"
+#include "zstd/zstd-seek.h"
 #include "unit.h"
 
 static void

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nbd/probe.h"
+#include "probe.h"
 
 static int
 hexval (char c)

@@ -23,7 +23,7 @@
 
 #include "cleanup.h"
 #include "error.h"
-#include "nbd/sockact.h"
+#include "sockact.h"
 
 #define FIRST_SOCKET_ACTIVATION_FD 3
 #define STOP_WAIT_MS 5000

@@ -17,8 +17,8 @@
 #include "blocksize.h"
 #include "error.h"
 #include "extents.h"
-#include "nbd/client.h"
-#include "nbd/client-internal.h"
+#include "client.h"
+#include "client-internal.h"
 #include "nbd/proto.h"
 
 static int

@@ -22,7 +22,7 @@
 
 #include "backend.h"
 #include "cleanup.h"
-#include "nbd/probe.h"
+#include "probe.h"
 #include "nbd/proto.h"
 
 /* At most this many replies to one NBD_OPT_INFO (a server looping on

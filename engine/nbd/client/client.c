@@ -13,11 +13,11 @@
 #include "blocksize.h"
 #include "cleanup.h"
 #include "error.h"
-#include "nbd/client.h"
-#include "nbd/client-internal.h"
-#include "nbd/probe.h"
+#include "client.h"
+#include "client-internal.h"
+#include "probe.h"
 #include "nbd/proto.h"
-#include "nbd/sockact.h"
+#include "sockact.h"
 
 /* libnbd messages may span lines; ours are one line. */
 static void
