@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Benchmark nbdferry against nbdcopy, qemu-img convert and cp on the same
 # inputs in one run.  Tools alternate run by run; medians, ratios and peak
 # RSS are printed.  Not a test: timings are for humans.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: option values shared by `nbdferry` and `nbdferry serve`.
  * Each prints one line naming the option and the value on error.
  */

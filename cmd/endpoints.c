@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the table turning a command-line argument into a driver.
  *
  * Each driver registers one line here; nothing else in cmd/ knows drivers.

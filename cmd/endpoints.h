@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the table turning a command-line argument into a driver. */
 #ifndef NBDFERRY_ENDPOINTS_H
 #define NBDFERRY_ENDPOINTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: copy a disk image (drop-in for nbdcopy SRC DST). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the command line, compatible with nbdcopy's. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the command line (one popt table feeds parsing, --help and the
  * OPTIONS section of the manual page).
  */

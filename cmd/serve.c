@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry serve: export a source or sink over NBD (man/nbdferry-serve.pod).
  *
  * Foreground only.  SIGINT/SIGTERM stop the server cleanly: in-flight

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: `nbdferry serve`, the embedded NBD server's command line. */
 #ifndef NBDFERRY_SERVE_H
 #define NBDFERRY_SERVE_H

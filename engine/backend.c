@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: backend dispatch, caching and the inline async fallback. */
 #include <config.h>
 

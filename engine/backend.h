@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the one interface every source, sink and filter implements.
  *
  * Shaped after nbdkit's plugin/filter API.  A backend is a handle on one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: block-size limits and request planning (see blocksize.h). */
 #include <config.h>
 

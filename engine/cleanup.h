@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: __attribute__((cleanup)) helpers for early returns. */
 #ifndef NBDFERRY_CLEANUP_H
 #define NBDFERRY_CLEANUP_H

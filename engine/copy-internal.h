@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: state shared by the parts of the copy pipeline. */
 #ifndef NBDFERRY_COPY_INTERNAL_H
 #define NBDFERRY_COPY_INTERNAL_H

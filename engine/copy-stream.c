@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the ordered pipeline for streams (stdin, stdout).
  *
  * A pipe can be neither sought nor read twice, so one reader thread fills

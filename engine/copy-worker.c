@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the random-access copy pipeline.
  *
  * Each worker takes 64 MiB units in order, asks the source what is data,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: does the destination already read as zero?
  *
  * The point of the whole design: a destination known to be zero receives

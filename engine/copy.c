@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the copy pipeline's set-up and teardown.
  *
  * Open questions are settled here once (sizes, the plan, the destination's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the copy pipeline (DESIGN.md "The copy pipeline"). */
 #ifndef NBDFERRY_COPY_H
 #define NBDFERRY_COPY_H

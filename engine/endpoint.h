@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: what the command line tells a driver when it opens an endpoint.
  *
  * cmd/endpoints.c turns an argument (path, URI, [ CMD ], null:, -, synthetic

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: per-thread error messages (see error.h). */
 #include <config.h>
 

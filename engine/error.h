@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: error messages recorded per thread.
  *
  * A hook that knows more than errno says (libnbd's message, the path) calls

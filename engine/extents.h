@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the extent list (what is data, hole, zero).
  *
  * Ordered, non-overlapping, contiguous, coalescing, and bounded to the range

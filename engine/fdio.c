@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: whole reads and writes on a descriptor (see fdio.h). */
 #include <config.h>
 

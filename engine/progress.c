@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: progress reporting (see progress.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: progress reporting.
  *
  * A bar on stderr (-p): percent, bytes done / total, rate and ETA, redrawn

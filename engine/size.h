@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: parse a size with an optional binary suffix ("64k", "1M"). */
 #ifndef NBDFERRY_SIZE_H
 #define NBDFERRY_SIZE_H

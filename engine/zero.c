@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: zero detection (see zero.h). */
 #include <config.h>
 

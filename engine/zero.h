@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: zero detection. */
 #ifndef NBDFERRY_ZERO_H
 #define NBDFERRY_ZERO_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # cmd/: the programs and the argument -> driver table.
 nbdferry_SOURCES += \
 	cmd/args.c cmd/args.h \

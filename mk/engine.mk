@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # engine/: everything between a source and a sink.
 libengine_a_SOURCES += \
 	engine/backend.c engine/backend.h \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # filters: backends that wrap another backend (engine/filters/).
 libengine_a_SOURCES += \
 	engine/filters/rmw.c engine/filters/rmw.h

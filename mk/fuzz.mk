@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # libFuzzer targets over what parses untrusted input, built with clang
 # wherever clang and its libFuzzer runtime are installed (configure finds
 # them; --enable-fuzzing makes their absence an error), so that make check

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # local: files, block devices, stdin/stdout, null:, synthetic sources.
 libengine_a_SOURCES += \
 	engine/file/file.c engine/file/file.h engine/file/file-internal.h \

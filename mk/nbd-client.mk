@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # nbd-client: NBD endpoints through libnbd, [ CMD ] servers, the init-state
 # probe.
 libengine_a_SOURCES += \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # nbd-server: the embedded NBD server (engine/nbd/server*) and `nbdferry serve`.
 # man/nbdferry-serve.pod is turned into a page by the man rules (cmd.mk).
 libengine_a_SOURCES += \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # zstd images: the seekable format (engine/), the zstd: source and sink.
 libengine_a_SOURCES += engine/zstd/zstd-seek.c engine/zstd/zstd-seek.h
 libendpoints_a_SOURCES += \

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Set up, build, and copy a synthetic sparse 8 GiB image to a file with the
 # progress bar, then verify the copy byte for byte and show its holes;
 # then compress it to a zstd image and verify that too.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Install what the build and the tests need (Debian bookworm, as root) and
 # build nbdferry.  Sourced or run by scripts/demo.sh and scripts/check.sh.
 set -e

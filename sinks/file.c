@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: a regular file or block device as a sink (nbdcopy's rules).
  *
  * An existing regular file is truncated to the source's size, a missing one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the null: sink, which discards everything (for benchmarks). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: sink drivers.  Each opens arg for writing and returns a backend
  * that has been through backend_open_done(), or NULL with a message recorded
  * by set_error() that names arg.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: `-` as a sink, and streams (pipes) as sinks.
  *
  * Written once and in order (the engine guarantees it); a gap the engine

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: frames of a zstd image compressed in parallel (zstd-pool.h).
  *
  * Frames are numbered in image order; frame s lives in slot s % n.  The

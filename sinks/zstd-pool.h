@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: compress the frames of a zstd image on every CPU, and hand
  * them back in order.
  *

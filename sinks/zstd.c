@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: zstd:FILE as a sink, a compressed image in the seekable format.
  *
  * Written once and in order (the engine's stream path), so the file grows

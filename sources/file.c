@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: a regular file, block device or character device as a source.
  * Pipes, sockets and terminals named by path are read as streams.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: `-` as a source, and streams (pipes) as sources.
  *
  * Standard input that is a regular file or a block device is read through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: synthetic sources for tests, benchmarks and the demo.
  *
  *   pattern:SIZE         each 8-byte aligned word holds its own offset, big

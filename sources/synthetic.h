@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the generators behind the synthetic sources, for tests. */
 #ifndef NBDFERRY_SYNTHETIC_H
 #define NBDFERRY_SYNTHETIC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: decoded zstd frames shared by every reader (zstd-cache.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: decoded zstd frames, shared by every thread reading an image.
  *
  * An NBD client reads a frame in many small requests, spread over the

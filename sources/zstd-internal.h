@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the two readers of zstd:FILE. */
 #ifndef NBDFERRY_ZSTD_INTERNAL_H
 #define NBDFERRY_ZSTD_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: a zstd file without a seek table (plain `zstd` output), or a
  * pipe, as a stream source: decompressed once, in order, its size known at
  * its end.  Skippable frames (a seek table among them) are skipped.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: zstd:FILE as a source.
  *
  * A file with a seek table (what our zstd sink writes, or any seekable

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Helpers for the block-size end-to-end tests (tests/test-blocksize-*.sh),
 # sourced after tests/functions.sh.  nbdkit's blocksize-policy filter with
 # blocksize-error-policy=error is the referee, its log filter the witness.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # nbdferry test helpers, sourced by tests/test-*.sh.
 #
 #   requires CMD ARGS...   skip (exit 77) with a reason unless CMD ARGS succeeds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer target: the NBD server's option and request parsers.
  *
  * Each input is what one client sends: it is written into one end of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* libFuzzer target over what reads an untrusted zstd image before any
  * decompression: the seek table at the end of the file, and the frame
  * parser that recognises frames of zeroes.  Run longer by hand:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A test double for the init-state probe: a fixed-newstyle NBD handshake on
 # a Unix socket that answers NBD_OPT_INFO with NBD_INFO_INIT_STATE (type 4)
 # when asked, in a non-standard order (init state first, export last).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry tests: a strict in-memory backend, the only one in tests/ (for
  * the filters, the copy engine and the server; not shipped: the real
  * drivers live in sources/ and sinks/).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Helpers for the NBD end-to-end tests (tests/test-nbd-*.sh), sourced
 # after tests/functions.sh.
 #

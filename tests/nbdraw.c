@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdraw: a small raw NBD client for the server tests.
  *
  * No packaged client in Debian bookworm speaks extended headers or asks

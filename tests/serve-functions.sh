@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Helpers for the `nbdferry serve` tests, sourced after functions.sh.
 #
 #   start_serve NAME ARGS...   nbdferry serve --unix=$tmp/NAME.sock ARGS in

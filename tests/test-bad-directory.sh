@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A directory as the source or the destination is refused, nothing lost.
 source "$abs_srcdir/tests/functions.sh"
 

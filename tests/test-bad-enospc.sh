@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A full file system: the write error is reported in one line with the
 # offset, exit 1.
 source "$abs_srcdir/tests/functions.sh"

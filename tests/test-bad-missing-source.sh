@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A missing source: one line naming it, exit 1, no destination created.
 source "$abs_srcdir/tests/functions.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Bad option values, for nbdferry and nbdferry serve alike, are refused in
 # one line naming the option and the value, and nothing is created.
 source "$abs_srcdir/tests/functions.sh"

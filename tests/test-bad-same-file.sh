@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Source and destination the same file (also through another name): refused
 # before the destination is truncated.
 source "$abs_srcdir/tests/functions.sh"

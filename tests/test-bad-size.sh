@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Bad sizes and options of the synthetic sources are refused in one line
 # naming the argument; a synthetic image cannot be a destination.
 source "$abs_srcdir/tests/functions.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A loop device holding old data: after the copy it reads as the source
 # (holes zeroed on the device), and the part beyond the source is untouched.
 source "$abs_srcdir/tests/functions.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A destination device smaller than the source is refused with one line,
 # and nothing is written to it.
 source "$abs_srcdir/tests/functions.sh"

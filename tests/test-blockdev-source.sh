@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A loop device as the source, buffered and --direct.
 source "$abs_srcdir/tests/functions.sh"
 

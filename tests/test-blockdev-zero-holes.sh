@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A loop device holding old data is zeroed where the source has holes, not
 # all over first: zeroing the data areas too would unmap them in the backing
 # file only for the copy's writes to allocate them again.

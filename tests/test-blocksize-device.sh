@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A loop device with 4096-byte sectors opened with --direct (minimum 4096):
 # sources of 1, 4097 bytes and 100 bytes short of the device are copied
 # exactly, the rest of the device keeps its old bytes, and -v says the tail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A source 100 bytes short of a destination with minimum 4096 and maximum
 # 64 KiB, prefilled: the data lands, the last 100 bytes keep their old
 # value, and no request breaks a limit or is refused.

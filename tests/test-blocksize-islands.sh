@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Source min 512 / max 128 KiB with data islands at odd offsets, into a
 # destination min 16 KiB / max 64 KiB holding old data; the source ends
 # 1536 bytes into a destination block.  Identical result, every request

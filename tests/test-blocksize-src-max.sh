@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A source with a 64 KiB maximum: the default options (1 MiB requests)
 # still succeed, reading within the maximum.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

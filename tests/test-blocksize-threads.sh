@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Several workers on several connections write neighbouring pieces of a
 # destination with 64 KiB blocks (each worker a 64 MiB unit), while the
 # unaligned end goes through read-modify-write; repeated with new data at

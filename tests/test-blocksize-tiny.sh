@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # 1-byte and 4097-byte sources into a destination with minimum 4096.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
 source "$abs_srcdir/tests/blocksize-functions.sh"

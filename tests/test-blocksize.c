@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests: the block-size rules and the request planner. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests: the copy engine against strict sinks and sources.
  *
  * Strict in-memory backends (tests/mem.h) refuse anything misaligned or

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # --allocated writes the holes: the destination is fully allocated.
 source "$abs_srcdir/tests/functions.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A 1 GiB + 1 byte sparse file with data at its middle and its last byte.
 source "$abs_srcdir/tests/functions.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A dense file copies byte for byte with one and with many threads.
 source "$abs_srcdir/tests/functions.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # --direct (O_DIRECT, libaio) copies files exactly, sparse and odd-sized.
 source "$abs_srcdir/tests/functions.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # An existing destination is truncated to the source size: its old data is
 # gone (holes in the source read as zero) and its size is the source's.
 source "$abs_srcdir/tests/functions.sh"

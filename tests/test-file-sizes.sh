@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Odd sizes (0, 1, 511, 4097 bytes) copy exactly with one and many threads.
 source "$abs_srcdir/tests/functions.sh"
 

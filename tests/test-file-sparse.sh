@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Holes in a sparse file stay holes, with one and many threads, also with
 # zero detection off (-S 0): then only the extents (SEEK_DATA) keep them.
 source "$abs_srcdir/tests/functions.sh"

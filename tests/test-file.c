@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit test: the file backend (engine/file*.c) driven directly: extents of
  * a sparse file, init flags, the zeroing cascade, FAST_ZERO, and an
  * O_DIRECT libaio round trip.

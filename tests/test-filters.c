@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests: filters that change alignment (engine/filters/).
  *
  * A strict in-memory backend refuses with EINVAL any request misaligned to

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A short libFuzzer run over the server's option and request parsers,
 # starting from seeds that reach transmission (see tests/fuzz-server.c for
 # a longer run).  With --seeds DIR it only writes the seeds into DIR.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A short libFuzzer run over the zstd seek table reader and zero-frame
 # parser, from seeds that are real images of ours.
 source "${abs_srcdir:-.}/tests/functions.sh"

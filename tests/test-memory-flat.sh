@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Peak RSS does not grow with the image: copying 16x more data (dense and
 # sparse, file, zstd and NBD sides) costs no more memory (zstd: 4x, once
 # every frame buffer has been used).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A [ CMD ] server that cannot start or exits at once: a one-line error
 # naming the command.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A [ CMD ] server does not outlive nbdferry, even when nbdferry is killed
 # with SIGKILL in the middle of a copy.  qemu-nbd -t (persistent) would
 # otherwise serve on forever.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # [ nbdkit ... ] as source and destination: nbdferry starts both servers
 # with socket activation, opens several connections to the multi-conn
 # destination, and stops both at the end.

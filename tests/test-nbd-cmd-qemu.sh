@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # [ qemu-nbd -f qcow2 ... ] as source and destination (qemu-nbd takes one
 # client: one connection each side).
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

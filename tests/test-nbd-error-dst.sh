@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A destination write that fails stops the copy with exit 1 naming the
 # offset; so does a failing zero request on a destination with old data.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

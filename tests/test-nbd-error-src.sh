@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A source read that fails stops the copy: exit 1 and a message naming the
 # offset of the failed request.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

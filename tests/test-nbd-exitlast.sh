@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A server that exits when its last client leaves (nbdkit's exitlast
 # filter) survives our set-up: the init-state probe must not be its last
 # client.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # file -> nbdkit memory -> file: bytes and holes survive the round trip.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"

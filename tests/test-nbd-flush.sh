@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # --flush flushes the destination at the end, on every connection that
 # wrote; without it nothing is flushed.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Requests respect the limits each server advertises (blocksize-policy):
 # nothing over the maximum, everything aligned to the minimum, and the copy
 # is right.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A server advertising multi-conn gets several connections (-C 4), each
 # carrying data; the result is still right.  (The engine hands out 64M
 # units, so the image needs several of them.)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # nbd -> nbd: a sparse source served by nbdkit arrives byte for byte in an
 # nbdkit memory export.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

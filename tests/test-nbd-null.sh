@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # nbd -> null: reads every data extent of the source and nothing else.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"

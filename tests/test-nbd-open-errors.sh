@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Unreachable server, wrong export name, read-only destination, destination
 # smaller than the source: one-line errors naming the URI, nothing written.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A destination full of old data ends byte-identical to a sparse source
 # (its holes must be zeroed, not skipped).
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The init-state probe against the real servers, which do not send
 # NBD_INFO_INIT_STATE: 0, promptly, and the server is still usable after
 # (qemu-nbd serves one client and exits after it: the probe must not count).

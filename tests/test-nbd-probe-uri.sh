@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The init-state probe finds host/port/socket/export in plain NBD URIs and
 # leaves TLS, vsock and odd URIs alone.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The init-state probe reads NBD_INFO_INIT_STATE from a server that sends
 # it (our Python test double: infos in a non-standard order, an unknown
 # reply type, with or without an ACK to NBD_OPT_ABORT), asks for types

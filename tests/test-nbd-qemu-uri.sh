@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # qemu-nbd as a plain URI destination (a writer without multi-conn, one
 # client at a time: nothing may wait for a second connection).
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

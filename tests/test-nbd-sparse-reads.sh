@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # No read inside a hole of a sparse source: the bytes read are exactly the
 # bytes base:allocation calls data.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # TLS with a pre-shared key: nbds+unix URIs with tls-psk-file as source and
 # destination of the same copy.
 source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # null: takes anything and writes nothing.
 source "$abs_srcdir/tests/functions.sh"
 

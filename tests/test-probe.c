@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: drive the init-state probe from the shell tests.
  *
  *   test-probe URI              print the init flags the probe finds

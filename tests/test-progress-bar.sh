@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # -p on a non-terminal prints plain lines (no carriage returns) and a
 # summary naming bytes read, written and skipped.
 source "${abs_srcdir:-.}/tests/functions.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # --progress=FD writes nbdcopy's N/100 lines: monotonic, ending 100/100.
 source "${abs_srcdir:-.}/tests/functions.sh"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # --progress=FD --progress-format=json writes JSON lines ending phase "done".
 source "${abs_srcdir:-.}/tests/functions.sh"
 requires python3 --version

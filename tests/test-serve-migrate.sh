@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Both ends of a migration: `nbdferry serve --size` receives into a new
 # file and advertises INIT_STATE; the sending nbdferry reads it at connect
 # time and writes only data.  The received file keeps its holes.  A

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # nbdinfo sees the served file's size, flags, block sizes and holes.
 source "${abs_srcdir:-.}/tests/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # nbdsh drives every command through the server and reads the file after.
 source "${abs_srcdir:-.}/tests/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 source "${abs_srcdir:-.}/tests/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 # Extended headers: INIT_STATE, 64-bit BLOCK_STATUS and WRITE_ZEROES over a

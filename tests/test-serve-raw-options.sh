@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 source "${abs_srcdir:-.}/tests/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 # Option haggling: LIST, STARTTLS (ERR_POLICY), unknown (ERR_UNSUP), meta

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # serve --blocksize-minimum below the target's own: a 4K-sector loop device
 # opened O_DIRECT is served with minimum 512, and 512-byte writes from
 # clients reach it through read-modify-write without touching the bytes

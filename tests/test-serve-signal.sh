@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 source "${abs_srcdir:-.}/tests/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 # SIGTERM while a client is writing: in-flight requests finish, the file

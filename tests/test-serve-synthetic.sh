@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A target that can only be read (a synthetic image) is served read-only
 # without -r, as nbdkit serves a plugin that cannot write: clients see
 # read-only and the image's bytes.

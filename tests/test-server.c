@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit test of the NBD server (engine/nbd/server*) over a socketpair, with
  * libnbd as the client and an in-memory backend: data round trip, many
  * requests in flight, block status, and requests breaking the limits

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit test: parse_size (engine/size.c). */
 #include <config.h>
 

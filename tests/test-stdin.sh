@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # `-` as the source: a pipe is read as a stream; a regular file redirected
 # to stdin is read as a file (its holes are kept even without zero
 # detection, -S 0, since its extents are read).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A sparse file copied to a pipe: the holes come out as zeroes, but only
 # the data is read from the source.
 source "$abs_srcdir/tests/functions.sh"

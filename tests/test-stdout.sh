@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # `-` as the destination: written in order to a pipe, holes as zeroes.
 source "$abs_srcdir/tests/functions.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # pattern:SIZE gives the same bytes as nbdkit's pattern plugin.
 source "$abs_srcdir/tests/functions.sh"
 requires nbdkit pattern --version

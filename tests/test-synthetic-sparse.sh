@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # sparse-random: deterministic from its seed, about percent % data, holes
 # kept; zero: is one hole; random: is dense.
 source "$abs_srcdir/tests/functions.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit test: the synthetic sources (sources/synthetic.c). */
 #include <config.h>
 

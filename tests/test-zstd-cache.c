@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit test for sources/zstd-cache: a frame read in pieces is decoded
  * once, a whole frame goes straight to the caller, and many threads reading
  * parts of frames get the right bytes while a failed decode fails only its

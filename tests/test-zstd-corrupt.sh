@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Damaged zstd images: one line naming the image and the offset, exit 1.
 source "$abs_srcdir/tests/zstd-functions.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A zstd image that cannot be written (a full device): one line naming the
 # image and where the copy was, exit 1, no hang of the compressing threads.
 source "$abs_srcdir/tests/zstd-functions.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # zstd files without a seek table (the zstd tool's own, several frames
 # concatenated) and zstd:- from a pipe are read as streams.
 source "$abs_srcdir/tests/zstd-functions.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A sparse image through zstd:FILE and back: the same bytes, the holes kept,
 # a file that plain `zstd -d` reads, and far smaller than the image.
 source "$abs_srcdir/tests/zstd-functions.sh"

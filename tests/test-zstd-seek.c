@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests for engine/zstd-seek: zero frames are real zstd, the seek
  * table reads back, and a table that does not describe its file is refused.
  */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # nbdferry serve exports a seekable zstd image read-only: nbdcopy reads the
 # image, nbdinfo sees its zero frames as holes.  Served writable, it is
 # refused and the file is left alone.

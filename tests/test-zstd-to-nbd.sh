@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # A seekable zstd image restored into a fresh nbdkit memory export: its zero
 # frames are holes, so only the frames holding data are written, and the
 # export ends up with the image's bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: a minimal harness for C unit tests. */
 #ifndef NBDFERRY_UNIT_H
 #define NBDFERRY_UNIT_H

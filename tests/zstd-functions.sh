@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Shared by the zstd tests: a sparse image with data at odd places.
 source "$abs_srcdir/tests/functions.sh"
 requires zstd --version

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: O_DIRECT asynchronous I/O on files and devices with libaio.
  *
  * Each handle (one per worker thread) has its own io context and an eventfd

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: what engine/file*.c share (not for drivers: see file.h). */
 #ifndef NBDFERRY_FILE_INTERNAL_H
 #define NBDFERRY_FILE_INTERNAL_H

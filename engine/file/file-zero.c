@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: zeroing and trimming files and block devices.
  *
  * The cascade, cheapest first: punch a hole (when the caller allows it and

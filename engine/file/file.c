@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the file and block-device backend (see file.h).
  *
  * This file: open, size, limits, init flags, extents and synchronous I/O.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the file and block-device backend, shared by sources/file.c,
  * sinks/file.c and the stdin/stdout drivers (when they are regular files).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: page-cache hygiene for buffered writes (see writeback.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: page-cache hygiene for buffered writes (files, devices, the
  * compressed images of zstd:).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the read-modify-write filter (in the spirit of nbdkit's
  * blocksize filter).
  *

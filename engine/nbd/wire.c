@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: whole reads/writes with deadlines for the NBD server. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: big-endian fields and whole reads/writes for the NBD server.
  *
  * Every read waits for the socket with poll(), so a read can give up at a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: what a pipe as a source and a pipe as a sink share.
  *
  * A stream is a backend on a file descriptor that can be neither sought

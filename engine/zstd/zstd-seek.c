@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the zstd seekable format (see zstd-seek.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the zstd seekable format, shared by the zstd source and sink.
  *
  * A compressed image is a run of independent zstd frames, each holding

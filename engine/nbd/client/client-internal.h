@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the NBD client backend's private parts (client.c opens and
  * describes a connection, client-io.c moves data over it).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: data over an NBD connection (libnbd).
  *
  * Sync hooks use libnbd's blocking calls (the handle is thread-safe); the

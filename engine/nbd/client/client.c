@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: opening and describing an NBD connection (libnbd). */
 #include <config.h>
 

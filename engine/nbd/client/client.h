@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the NBD client backend (libnbd), shared by sources/nbd.c and
  * sinks/nbd.c.
  *

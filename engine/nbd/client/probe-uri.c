@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: where a plain NBD URI points, for the init-state probe.
  *
  * Only nbd:// and nbd+unix:// (NBD-PROTOCOL.md A.18); TLS and vsock URIs are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the init-state probe, a minimal fixed-newstyle handshake.
  *
  * Everything read from the wire is bounded before use and every wait has a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the init-state probe (DESIGN.md "NBD client specifics").
  *
  * libnbd 1.14 cannot read NBD_INFO_INIT_STATE (NBD-PROTOCOL.md §B), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: `[ CMD ARGS ]` servers with systemd socket activation.
  *
  * The protocol (sd_listen_fds(3)): the listening socket is fd 3 in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: `[ CMD ARGS ]` NBD servers started with systemd socket
  * activation on a listening Unix socket we own, so that we can open as many
  * connections to them as they allow.

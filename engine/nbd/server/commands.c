@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: running checked NBD requests against the backend.
  *
  * Requests reaching this file are within the export, aligned and within

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the fixed newstyle handshake (NBD-PROTOCOL.md A.3-A.7, A.14).
  *
  * Every length from the client is checked against what the option can

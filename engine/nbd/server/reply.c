@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: NBD replies (NBD-PROTOCOL.md A.11, A.12).
  *
  * Simple replies without structured replies; with them, chunks for READ and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: reading and checking NBD requests (NBD-PROTOCOL.md A.9-A.12).
  *
  * A request breaking an advertised limit is answered here, before the

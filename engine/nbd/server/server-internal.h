@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: what the pieces of the NBD server share (not for other code). */
 #ifndef NBDFERRY_NBD_SERVER_INTERNAL_H
 #define NBDFERRY_NBD_SERVER_INTERNAL_H

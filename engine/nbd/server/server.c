@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the NBD server's listening sockets, connections and limits. */
 #include <config.h>
 

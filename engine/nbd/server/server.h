@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the embedded NBD server (issue 5, DESIGN.md "The embedded NBD
  * server").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: NBD_CMD_BLOCK_STATUS on base:allocation.
  *
  * The backend's extents are asked once for the range (a short answer is a

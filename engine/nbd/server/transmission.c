@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the transmission phase of one connection.
  *
  * The connection's thread reads requests; those that passed the checks go
