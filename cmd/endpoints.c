@@ -5,9 +5,13 @@
  */
 #include <config.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
+#include "cleanup.h"
 #include "endpoints.h"
 #include "error.h"
 #include "nbd/client/client.h"
@@ -23,7 +27,9 @@ struct driver {
   bool command;                           /* serves [ CMD ARGS ] (arg NULL) */
   open_fn open_source;                    /* NULL: cannot be a source */
   open_fn open_sink;                      /* NULL: cannot be a sink */
-  /* The local file arg names (NULL: none); absent: arg itself is a path. */
+  /* The local file arg names ("-": standard input or output; NULL: none);
+   * absent: arg itself is a path.
+   */
   const char *(*path) (const char *arg);
 };
 
@@ -40,7 +46,7 @@ static const struct driver drivers[] = {
     .open_source = nbd_client_open, .open_sink = nbd_client_open },
   { .what = "null sink", .matches = null_matches, .path = no_path,
     .open_sink = null_sink_open },
-  { .what = "-", .matches = stdio_matches, .path = no_path,
+  { .what = "-", .matches = stdio_matches,
     .open_source = stdin_source_open, .open_sink = stdout_sink_open },
   { .what = "zstd image", .matches = zstd_matches, .path = zstd_file_path,
     .open_source = zstd_source_open, .open_sink = zstd_sink_open },
@@ -79,14 +85,29 @@ find_driver (const char *arg)
   return NULL;
 }
 
-const char *
-endpoint_path (const char *arg)
+void
+endpoint_alias (const char *arg, bool sink, struct alias_set *out)
 {
   const struct driver *d = arg ? find_driver (arg) : NULL;
+  const char *path = d == NULL ? NULL : d->path ? d->path (arg) : arg;
+  CLEANUP_CLOSE int fd = -1;
+  struct stat st;
 
-  if (d == NULL)
-    return NULL;
-  return d->path ? d->path (arg) : arg;
+  out->n = 0;
+  if (path == NULL)
+    return;
+  if (strcmp (path, "-") == 0) {
+    /* Standard input or output is a file like any other. */
+    if (fstat (sink ? STDOUT_FILENO : STDIN_FILENO, &st) == 0)
+      alias_of (&st, sink ? STDOUT_FILENO : STDIN_FILENO, out);
+    return;
+  }
+  if (stat (path, &st) == -1)
+    return;
+  /* Only a block device is opened: opening some devices has effects. */
+  if (S_ISBLK (st.st_mode))
+    fd = open (path, O_RDONLY|O_CLOEXEC|O_NOCTTY);
+  alias_of (&st, fd, out);
 }
 
 bool

@@ -5,6 +5,7 @@
 
 #include "backend.h"
 #include "endpoint.h"
+#include "file/alias.h"
 
 /* Open arg (or opts->command when arg is NULL) as a source, or as a sink
  * when opts->writable.  On failure print one line naming arg and return
@@ -13,10 +14,12 @@
 extern struct backend *endpoint_open (const char *arg,
                                       const struct endpoint_opts *opts);
 
-/* The local file or device arg names (for the same-file check), or NULL
- * (an NBD URI, null:, -, a synthetic image).
+/* What the local file or device arg names lives on (file/alias.h), as a
+ * source or as a sink (for `-`: standard input or output); empty for an
+ * NBD URI, null:, a synthetic image, or a file that does not exist yet.
  */
-extern const char *endpoint_path (const char *arg);
+extern void endpoint_alias (const char *arg, bool sink,
+                            struct alias_set *out);
 
 /* False if arg can only be read (a synthetic image). */
 extern bool endpoint_writable (const char *arg);

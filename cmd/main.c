@@ -38,20 +38,31 @@ open_side (const struct cmdline *cl, bool sink, int64_t src_size)
   return endpoint_open (sink ? cl->dst : cl->src, &o);
 }
 
-/* Truncating the destination would destroy the source: refuse. */
+static const char *
+shown (const char *arg, bool sink)
+{
+  if (arg == NULL)
+    return "[ command ]";
+  if (strcmp (arg, "-") == 0)
+    return sink ? "standard output" : "standard input";
+  return arg;
+}
+
+/* Writing the destination would destroy the source: refuse.  Standard
+ * input and output count, and so does a device over the other side's file
+ * (file/alias.h).
+ */
 static int
 check_same_file (const struct cmdline *cl)
 {
-  const char *src = endpoint_path (cl->src), *dst = endpoint_path (cl->dst);
-  struct stat s, d;
+  struct alias_set s, d;
 
-  if (!src || !dst || stat (src, &s) == -1 || stat (dst, &d) == -1)
-    return 0;
-  if ((S_ISREG (s.st_mode) && s.st_dev == d.st_dev && s.st_ino == d.st_ino)
-      || (S_ISBLK (s.st_mode) && S_ISBLK (d.st_mode) &&
-          s.st_rdev == d.st_rdev)) {
-    fprintf (stderr, "nbdferry: %s and %s are the same file\n",
-             cl->src, cl->dst);
+  endpoint_alias (cl->src, false, &s);
+  endpoint_alias (cl->dst, true, &d);
+  if (alias_same_data (&s, &d)) {
+    fprintf (stderr, "nbdferry: %s and %s are the same file (or one is "
+             "a device over the other)\n",
+             shown (cl->src, false), shown (cl->dst, true));
     return -1;
   }
   return 0;

@@ -4,6 +4,7 @@ libengine_a_SOURCES += \
 	engine/file/file.c engine/file/file.h engine/file/file-internal.h \
 	engine/file/file-aio.c engine/file/file-zero.c \
 	engine/file/writeback.c engine/file/writeback.h \
+	engine/file/alias.c engine/file/alias.h \
 	engine/size.c engine/size.h \
 	engine/stream/stream.c engine/stream/stream.h
 
@@ -42,6 +43,9 @@ LOCAL_SH_TESTS = \
 	tests/test-bad-missing-source.sh \
 	tests/test-bad-directory.sh \
 	tests/test-bad-same-file.sh \
+	tests/test-bad-same-stdio.sh \
+	tests/test-bad-same-loop.sh \
+	tests/test-bad-source-keeps-dst.sh \
 	tests/test-bad-size.sh \
 	tests/test-bad-enospc.sh
 TESTS += $(LOCAL_SH_TESTS)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nbdferry: a regular file, block device or character device as a source.
- * Pipes, sockets and terminals named by path are read as streams.
+/* nbdferry: a regular file or block device as a source.  Pipes and sockets
+ * named by path are read as streams.  A character device is refused: it has
+ * no size (/dev/zero would be a 0-byte source, /dev/urandom an endless one).
  */
 #include <config.h>
 
@@ -43,8 +44,15 @@ file_source_open (const char *arg, const struct endpoint_opts *opts)
     set_error ("%s: is a directory", arg);
     return NULL;
   }
-  if (S_ISFIFO (st.st_mode) || S_ISSOCK (st.st_mode) ||
-      (S_ISCHR (st.st_mode) && lseek (fd, 0, SEEK_CUR) == -1))
+  if (S_ISCHR (st.st_mode)) {
+    close (fd);
+    errno = EINVAL;
+    set_error ("%s: is a character device, which has no size to copy "
+               "(for N bytes of it: head -c N %s | nbdferry - DESTINATION)",
+               arg, arg);
+    return NULL;
+  }
+  if (S_ISFIFO (st.st_mode) || S_ISSOCK (st.st_mode))
     return stream_source_open (fd, arg);
   return file_backend_open (fd, arg, &p);
 }

@@ -22,7 +22,7 @@ extern struct backend *synthetic_source_open (const char *arg,
                                               const struct endpoint_opts *opts);
 /* zstd:FILE, a compressed image (the zstd sink shares the matcher) */
 extern bool zstd_matches (const char *arg);
-extern const char *zstd_file_path (const char *arg);    /* NULL for `-` */
+extern const char *zstd_file_path (const char *arg);    /* `-`: stdio */
 extern struct backend *zstd_source_open (const char *arg,
                                          const struct endpoint_opts *opts);
 

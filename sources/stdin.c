@@ -90,5 +90,11 @@ stdin_source_open (const char *arg, const struct endpoint_opts *opts)
   }
   if (S_ISREG (st.st_mode) || S_ISBLK (st.st_mode))
     return file_backend_open (fd, "standard input", &p);
+  if (S_ISDIR (st.st_mode)) {
+    close (fd);
+    errno = EISDIR;
+    set_error ("standard input: is a directory");
+    return NULL;
+  }
   return stream_source_open (fd, "standard input");
 }

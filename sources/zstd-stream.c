@@ -15,6 +15,7 @@
 #include "error.h"
 #include "stream/stream.h"
 #include "zstd-internal.h"
+#include "zstd/zstd-seek.h"
 
 struct zstd_stream {
   struct backend b;
@@ -88,6 +89,39 @@ zstd_stream_pread (struct backend *b, void *buf, uint64_t count,
   return out.pos;
 }
 
+/* Read the first input now and check it starts a frame, so that a file
+ * that is not zstd fails at open, before the destination is touched.
+ */
+static int
+check_start (struct zstd_stream *z, const char *name)
+{
+  const unsigned char *p = (const unsigned char *) z->in;
+  uint32_t magic;
+
+  if (refill (z) == -1)
+    return -1;
+  while (z->input.size < 4 && !z->eof) {
+    ssize_t r = read (z->fd, z->in + z->input.size, z->in_cap - z->input.size);
+    if (r == -1 && errno == EINTR)
+      continue;
+    if (r == -1) {
+      set_error_errno ("%s: read", name);
+      return -1;
+    }
+    z->input.size += r;
+    z->eof = r == 0;
+  }
+  magic = z->input.size < 4 ? 0
+    : p[0] | p[1] << 8 | p[2] << 16 | (uint32_t) p[3] << 24;
+  if (magic != ZSTD_FRAME_MAGIC && (magic & 0xFFFFFFF0u) != 0x184D2A50u) {
+    set_error ("%s: not a zstd image (%s)", name,
+               z->input.size == 0 ? "empty" : "no zstd frame at its start");
+    errno = EINVAL;
+    return -1;
+  }
+  return 0;
+}
+
 static void
 zstd_stream_close (struct backend *b)
 {
@@ -123,6 +157,10 @@ zstd_stream_open (int fd, const char *name)
   if (z->in == NULL || z->dctx == NULL) {
     set_error ("%s: cannot make a zstd context", name);
     errno = ENOMEM;
+    backend_close (&z->b);
+    return NULL;
+  }
+  if (check_start (z, name) == -1) {
     backend_close (&z->b);
     return NULL;
   }

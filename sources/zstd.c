@@ -56,8 +56,7 @@ zstd_matches (const char *arg)
 const char *
 zstd_file_path (const char *arg)
 {
-  const char *path = zstd_image_path (arg);
-  return strcmp (path, "-") == 0 ? NULL : path;
+  return zstd_image_path (arg);
 }
 
 static int
