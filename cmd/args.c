@@ -9,8 +9,9 @@
 #include "args.h"
 #include "size.h"
 
-static int
-bad (const char *prog, const char *opt, const char *arg, const char *why)
+int
+arg_invalid (const char *prog, const char *opt, const char *arg,
+             const char *why)
 {
   fprintf (stderr, "%s: %s: invalid value '%s': %s\n", prog, opt, arg, why);
   return -1;
@@ -21,9 +22,10 @@ arg_size (const char *prog, const char *opt, const char *arg, uint64_t *out,
           bool zero_ok)
 {
   if (parse_size (arg, out) == -1)
-    return bad (prog, opt, arg, "expected a size such as 512, 64k, 1M, 2G");
+    return arg_invalid (prog, opt, arg,
+                        "expected a size such as 512, 64k, 1M, 2G");
   if (*out == 0 && !zero_ok)
-    return bad (prog, opt, arg, "must not be 0");
+    return arg_invalid (prog, opt, arg, "must not be 0");
   return 0;
 }
 
@@ -39,7 +41,7 @@ arg_count (const char *prog, const char *opt, const char *arg, unsigned max,
   v = strtol (arg, &end, 10);
   if (errno || end == arg || *end || v < 1 || v > (long) max) {
     snprintf (msg, sizeof msg, "expected a number from 1 to %u", max);
-    return bad (prog, opt, arg, msg);
+    return arg_invalid (prog, opt, arg, msg);
   }
   *out = v;
   return 0;

@@ -14,5 +14,8 @@ extern int arg_size (const char *prog, const char *opt, const char *arg,
 /* A whole number from 1 to max. */
 extern int arg_count (const char *prog, const char *opt, const char *arg,
                       unsigned max, unsigned *out);
+/* "PROG: OPT: invalid value 'ARG': WHY" on stderr; returns -1. */
+extern int arg_invalid (const char *prog, const char *opt, const char *arg,
+                        const char *why);
 
 #endif /* NBDFERRY_ARGS_H */

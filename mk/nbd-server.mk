@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # nbd-server: the embedded NBD server (engine/nbd/server*) and `nbdferry serve`.
-# man/nbdferry-serve.pod is turned into a page by the man rules (cmd.mk).
+# man/nbdferry-serve.pod.in is turned into a page by the man rules (cmd.mk).
 libengine_a_SOURCES += \
 	engine/nbd/server/commands.c \
 	engine/nbd/server/handshake.c \
@@ -12,7 +12,12 @@ libengine_a_SOURCES += \
 	engine/nbd/server/transmission.c \
 	engine/nbd/wire.c engine/nbd/wire.h
 
-nbdferry_SOURCES += cmd/serve.c cmd/serve.h
+nbdferry_SOURCES += \
+	cmd/serve.c cmd/serve.h cmd/serve-internal.h \
+	cmd/serve-limits.c \
+	cmd/serve-listen.c \
+	cmd/serve-options.c \
+	cmd/serve-run.c
 
 # Our raw NBD client for the tests (extended headers, INIT_STATE, hostile
 # handshakes); links the server's wire helpers.
@@ -48,4 +53,3 @@ TESTS += tests/test-server
 tests_test_server_SOURCES = tests/test-server.c tests/mem.h
 tests_test_server_LDADD = libengine.a $(ALL_LIBS)
 
-EXTRA_DIST += man/nbdferry-serve.pod
