@@ -5,14 +5,15 @@
 # always runs a short fuzzing session of each.  The code under test is
 # compiled into the target so that it is instrumented.
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined
-FUZZ_LINK = $(AM_V_CCLD)$(CLANG) $(DEFS) -I. $(AM_CPPFLAGS) $(LIBNBD_CFLAGS) \
+FUZZ_LINK = $(AM_V_CCLD)$(CLANG) $(DEFS) -I. $(AM_CPPFLAGS) $(LIBNBD_CFLAGS) $(GNUTLS_CFLAGS) \
 	-pthread -g -O1 $(FUZZ_FLAGS) -o $@
 
 # The server's option and request parsers.
 FUZZ_SERVER_SRC = tests/fuzz-server.c \
 	engine/backend.c engine/blocksize.c engine/error.c engine/extents.c \
-	engine/nbd/server/commands.c engine/nbd/server/handshake.c engine/nbd/server/reply.c \
-	engine/nbd/server/request.c engine/nbd/server/server.c engine/nbd/server/status.c \
+	engine/nbd/server/commands.c engine/nbd/server/handshake.c engine/nbd/server/io.c \
+	engine/nbd/server/reply.c engine/nbd/server/request.c engine/nbd/server/server.c \
+	engine/nbd/server/status.c engine/nbd/server/tls.c \
 	engine/nbd/server/transmission.c engine/nbd/wire.c
 # The zstd seek table reader and zero-frame parser.
 FUZZ_ZSTD_SEEK_SRC = tests/fuzz-zstd-seek.c engine/zstd/zstd-seek.c \

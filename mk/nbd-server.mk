@@ -4,11 +4,13 @@
 libengine_a_SOURCES += \
 	engine/nbd/server/commands.c \
 	engine/nbd/server/handshake.c \
+	engine/nbd/server/io.c \
 	engine/nbd/server/reply.c \
 	engine/nbd/server/request.c \
 	engine/nbd/server/server.c engine/nbd/server/server.h \
 	engine/nbd/server/server-internal.h \
 	engine/nbd/server/status.c \
+	engine/nbd/server/tls.c \
 	engine/nbd/server/transmission.c \
 	engine/nbd/wire.c engine/nbd/wire.h
 

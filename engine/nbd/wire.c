@@ -20,9 +20,8 @@ wire_now_ms (void)
   return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait until fd is ready for events.  0 ready, -1 with errno otherwise. */
-static int
-wait_fd (int fd, short events, int64_t deadline_ms, int stop_fd)
+int
+wire_wait (int fd, short events, int64_t deadline_ms, int stop_fd)
 {
   for (;;) {
     struct pollfd p[2] = {
@@ -62,7 +61,7 @@ wire_read (int fd, void *buf, size_t len, int64_t deadline_ms, int stop_fd)
   while (len > 0) {
     ssize_t r;
 
-    if (wait_fd (fd, POLLIN, deadline_ms, stop_fd) == -1)
+    if (wire_wait (fd, POLLIN, deadline_ms, stop_fd) == -1)
       return -1;
     r = read (fd, p, len);
     if (r == -1) {
@@ -76,20 +75,6 @@ wire_read (int fd, void *buf, size_t len, int64_t deadline_ms, int stop_fd)
     }
     p += r;
     len -= r;
-  }
-  return 0;
-}
-
-int
-wire_discard (int fd, uint64_t len, int64_t deadline_ms, int stop_fd)
-{
-  char junk[16384];
-
-  while (len > 0) {
-    size_t n = len < sizeof junk ? len : sizeof junk;
-    if (wire_read (fd, junk, n, deadline_ms, stop_fd) == -1)
-      return -1;
-    len -= n;
   }
   return 0;
 }
@@ -115,7 +100,7 @@ wire_writev (int fd, struct iovec *iov, int n, int timeout_ms)
       iov++, n--;
       continue;
     }
-    if (wait_fd (fd, POLLOUT, wire_now_ms () + timeout_ms, -1) == -1)
+    if (wire_wait (fd, POLLOUT, wire_now_ms () + timeout_ms, -1) == -1)
       return -1;
     r = send_some (fd, iov, n);
     if (r == -1) {

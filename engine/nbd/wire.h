@@ -16,6 +16,12 @@
 /* Milliseconds on the monotonic clock. */
 extern int64_t wire_now_ms (void);
 
+/* Wait until fd is ready for events (POLLIN, POLLOUT), with the same
+ * deadline_ms and stop_fd as wire_read.  0 ready, -1 with errno.
+ */
+extern int wire_wait (int fd, short events, int64_t deadline_ms,
+                      int stop_fd);
+
 /* Read exactly len bytes.  deadline_ms is an absolute wire_now_ms() time or
  * -1 for none; stop_fd is polled too (-1: none).  Returns 0, or -1 with
  * errno: ECONNRESET (end of file), ETIMEDOUT, ESHUTDOWN (stop_fd readable)
@@ -23,10 +29,6 @@ extern int64_t wire_now_ms (void);
  */
 extern int wire_read (int fd, void *buf, size_t len, int64_t deadline_ms,
                       int stop_fd);
-
-/* Read and throw away len bytes (a payload we refuse), without allocating. */
-extern int wire_discard (int fd, uint64_t len, int64_t deadline_ms,
-                         int stop_fd);
 
 /* Write all of iov[0..n).  Returns 0 or -1 with errno (ETIMEDOUT when the
  * peer has not taken anything for timeout_ms).  Never raises SIGPIPE on a

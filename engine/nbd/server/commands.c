@@ -47,13 +47,13 @@ srv_errno (int err, uint16_t flags)
 static uint32_t
 fua_flags (struct conn *c, const struct request *r)
 {
-  return (r->flags & NBD_CMD_FLAG_FUA) && c->s->b->can_fua ? F_FUA : 0;
+  return (r->flags & NBD_CMD_FLAG_FUA) && c->e->b->can_fua ? F_FUA : 0;
 }
 
 static int
 after_fua (struct conn *c, const struct request *r)
 {
-  struct backend *b = c->s->b;
+  struct backend *b = c->e->b;
 
   if ((r->flags & NBD_CMD_FLAG_FUA) && !b->can_fua)
     return backend_flush (b, 0);
@@ -84,7 +84,7 @@ split (struct backend *b, ranged_fn fn, uint64_t count, uint64_t offset,
 static int
 do_read (struct conn *c, const struct request *r)
 {
-  struct backend *b = c->s->b;
+  struct backend *b = c->e->b;
   CLEANUP_FREE unsigned char *buf = malloc (r->count);
   CLEANUP_FREE struct read_chunk *ch = NULL;
   struct extent_list l;
@@ -133,11 +133,11 @@ do_read (struct conn *c, const struct request *r)
 static int
 do_write (struct conn *c, const struct request *r)
 {
-  struct server *s = c->s;
+  struct export *e = c->e;
 
-  atomic_store (&s->dirtied, true);
-  atomic_store (&s->filled, true);
-  if (backend_pwrite (s->b, r->data, r->count, r->offset,
+  atomic_store (&e->dirtied, true);
+  atomic_store (&e->filled, true);
+  if (backend_pwrite (e->b, r->data, r->count, r->offset,
                       fua_flags (c, r)) == -1)
     return -1;
   return after_fua (c, r);
@@ -146,7 +146,7 @@ do_write (struct conn *c, const struct request *r)
 static int
 do_zero (struct conn *c, const struct request *r)
 {
-  struct backend *b = c->s->b;
+  struct backend *b = c->e->b;
   uint32_t flags = fua_flags (c, r);
 
   if (r->flags & NBD_CMD_FLAG_FAST_ZERO) {
@@ -158,7 +158,7 @@ do_zero (struct conn *c, const struct request *r)
   }
   if (!(r->flags & NBD_CMD_FLAG_NO_HOLE))
     flags |= F_MAY_TRIM;
-  atomic_store (&c->s->filled, true);
+  atomic_store (&c->e->filled, true);
   if (split (b, backend_zero, r->count, r->offset, b->bs[BS_MAX_ZERO],
              flags) == -1)
     return -1;
@@ -168,9 +168,9 @@ do_zero (struct conn *c, const struct request *r)
 static int
 do_trim (struct conn *c, const struct request *r)
 {
-  struct backend *b = c->s->b;
+  struct backend *b = c->e->b;
 
-  atomic_store (&c->s->dirtied, true);
+  atomic_store (&c->e->dirtied, true);
   if (split (b, backend_trim, r->count, r->offset, b->bs[BS_MAX_TRIM],
              fua_flags (c, r)) == -1)
     return -1;
@@ -182,7 +182,7 @@ extern int srv_block_status (struct conn *c, const struct request *r);
 void
 srv_execute (struct conn *c, struct request *r)
 {
-  struct backend *b = c->s->b;
+  struct backend *b = c->e->b;
   int ret;
 
   switch (r->type) {

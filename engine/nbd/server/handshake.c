@@ -19,13 +19,23 @@
 static int
 hs_read (struct conn *c, void *buf, size_t len)
 {
-  return wire_read (c->fd, buf, len, c->deadline, c->s->stop_pipe[0]);
+  return srv_read (c, buf, len, c->deadline);
 }
 
 static int
 hs_write (struct conn *c, const void *buf, size_t len)
 {
-  return wire_write (c->fd, buf, len, SERVER_WRITE_TIMEOUT_MS);
+  struct iovec iov = { .iov_base = (void *) buf, .iov_len = len };
+  return srv_writev (c, &iov, 1);
+}
+
+/* Drop the connection for a reason the log should show. */
+static int
+hs_fail (struct conn *c, int err, const char *why)
+{
+  c->why = why;
+  errno = err;
+  return -1;
 }
 
 /* One option reply: header and payload written together. */
@@ -43,7 +53,7 @@ send_rep (struct conn *c, uint32_t opt, uint32_t type,
   put_be32 (h + 8, opt);
   put_be32 (h + 12, type);
   put_be32 (h + 16, len);
-  return wire_writev (c->fd, iov, 2, SERVER_WRITE_TIMEOUT_MS);
+  return srv_writev (c, iov, 2);
 }
 
 static int
@@ -53,23 +63,22 @@ send_err (struct conn *c, uint32_t opt, uint32_t type, const char *msg)
   return send_rep (c, opt, type, msg, strlen (msg));
 }
 
-/* A client names our export with "" (the default) or its exact name. */
-static bool
-name_ok (struct conn *c, const unsigned char *name, uint32_t len)
+/* A client names an export by its name; "" is the default (the first). */
+static struct export *
+find_export (struct conn *c, const unsigned char *name, uint32_t len)
 {
-  const char *ours = c->s->export_name;
-  return len == 0 || (len == strlen (ours) && memcmp (name, ours, len) == 0);
+  return len == 0 ? c->s->exports[0] : srv_find_export (c->s, name, len);
 }
 
 static uint16_t
-init_state (struct server *s)
+init_state (struct export *e)
 {
-  unsigned init = s->b->init;
+  unsigned init = e->b->init;
   uint16_t mask = 0;
 
-  if (atomic_load (&s->dirtied))
+  if (atomic_load (&e->dirtied))
     init &= ~INIT_ZERO;
-  if (atomic_load (&s->filled))
+  if (atomic_load (&e->filled))
     init &= ~INIT_SPARSE;
   if (init & INIT_SPARSE)
     mask |= NBD_INIT_SPARSE;
@@ -91,33 +100,34 @@ send_info (struct conn *c, uint32_t opt, uint16_t type,
   return send_rep (c, opt, NBD_REP_INFO, buf, 2 + len);
 }
 
-/* The NBD_REP_INFO replies of INFO/GO; asked[t] says which were asked. */
+/* The NBD_REP_INFO replies of INFO/GO for export e; asked[t] says which
+ * were asked.
+ */
 static int
-send_infos (struct conn *c, uint32_t opt, const bool asked[5])
+send_infos (struct conn *c, uint32_t opt, struct export *e,
+            const bool asked[5])
 {
-  struct server *s = c->s;
   unsigned char v[12];
 
-  put_be64 (v, s->b->size);
-  put_be16 (v + 8, srv_transmission_flags (c));
+  put_be64 (v, e->b->size);
+  put_be16 (v + 8, srv_transmission_flags (c, e));
   if (send_info (c, opt, NBD_INFO_EXPORT, v, 10) == -1)
     return -1;
   if (asked[NBD_INFO_NAME] &&
-      send_info (c, opt, NBD_INFO_NAME, s->export_name,
-                 strlen (s->export_name)) == -1)
+      send_info (c, opt, NBD_INFO_NAME, e->name, strlen (e->name)) == -1)
     return -1;
-  if (asked[NBD_INFO_DESCRIPTION] && s->cfg.description &&
-      send_info (c, opt, NBD_INFO_DESCRIPTION, s->cfg.description,
-                 strlen (s->cfg.description)) == -1)
+  if (asked[NBD_INFO_DESCRIPTION] && e->description &&
+      send_info (c, opt, NBD_INFO_DESCRIPTION, e->description,
+                 strlen (e->description)) == -1)
     return -1;
   /* Always sent: clients may ignore it, and our limits are enforced. */
-  put_be32 (v, s->minimum);
-  put_be32 (v + 4, s->preferred);
-  put_be32 (v + 8, s->maximum);
+  put_be32 (v, e->minimum);
+  put_be32 (v + 4, e->preferred);
+  put_be32 (v + 8, e->maximum);
   if (send_info (c, opt, NBD_INFO_BLOCK_SIZE, v, 12) == -1)
     return -1;
   if (asked[NBD_INFO_INIT_STATE]) {
-    put_be16 (v, init_state (s));
+    put_be16 (v, init_state (e));
     if (send_info (c, opt, NBD_INFO_INIT_STATE, v, 2) == -1)
       return -1;
   }
@@ -129,6 +139,7 @@ static int
 opt_info (struct conn *c, uint32_t opt, const unsigned char *d, uint32_t len)
 {
   bool asked[5] = { false };
+  struct export *e;
   uint32_t namelen, i;
   uint16_t n;
 
@@ -143,12 +154,16 @@ opt_info (struct conn *c, uint32_t opt, const unsigned char *d, uint32_t len)
     if (t < 5)
       asked[t] = true;
   }
-  if (!name_ok (c, d + 4, namelen))
+  e = find_export (c, d + 4, namelen);
+  if (e == NULL)
     return send_err (c, opt, NBD_REP_ERR_UNKNOWN, "no such export");
-  if (send_infos (c, opt, asked) == -1 ||
+  if (send_infos (c, opt, e, asked) == -1 ||
       send_rep (c, opt, NBD_REP_ACK, NULL, 0) == -1)
     return -1;
-  return opt == NBD_OPT_GO;
+  if (opt != NBD_OPT_GO)
+    return 0;
+  c->e = e;
+  return 1;
 }
 
 /* NBD_OPT_EXPORT_NAME: no way to report an error but hanging up. */
@@ -156,15 +171,17 @@ static int
 opt_export_name (struct conn *c, const unsigned char *d, uint32_t len)
 {
   unsigned char r[10 + 124] = { 0 };
+  struct export *e;
 
-  if (c->eh || len > NBD_MAX_STRING || !name_ok (c, d, len)) {
-    server_log (c->s, "EXPORT_NAME refused");
-    return -1;
-  }
-  put_be64 (r, c->s->b->size);
-  put_be16 (r + 8, srv_transmission_flags (c));
+  if (c->eh)
+    return hs_fail (c, EPROTO, "EXPORT_NAME after extended headers");
+  if (len > NBD_MAX_STRING || (e = find_export (c, d, len)) == NULL)
+    return hs_fail (c, ENOENT, "EXPORT_NAME of an unknown export");
+  put_be64 (r, e->b->size);
+  put_be16 (r + 8, srv_transmission_flags (c, e));
   if (hs_write (c, r, c->no_zeroes ? 10 : sizeof r) == -1)
     return -1;
+  c->e = e;
   return 1;
 }
 
@@ -208,7 +225,7 @@ opt_meta (struct conn *c, uint32_t opt, const unsigned char *d, uint32_t len)
   }
   if (pos != len)
     return send_err (c, opt, NBD_REP_ERR_INVALID, "trailing data");
-  if (!name_ok (c, d + 4, namelen))
+  if (find_export (c, d + 4, namelen) == NULL)
     return send_err (c, opt, NBD_REP_ERR_UNKNOWN, "no such export");
   if (list && nq == 0)
     found = true;
@@ -224,25 +241,65 @@ opt_meta (struct conn *c, uint32_t opt, const unsigned char *d, uint32_t len)
   return send_rep (c, opt, NBD_REP_ACK, NULL, 0);
 }
 
+/* One NBD_REP_SERVER per export (names and descriptions are bounded by
+ * export_new).
+ */
 static int
 opt_list (struct conn *c, uint32_t len)
 {
-  const char *name = c->s->export_name, *desc = c->s->cfg.description;
-  size_t nl = strlen (name), dl = desc ? strlen (desc) : 0;
   unsigned char buf[4 + 2 * NBD_MAX_STRING];
+  size_t i;
 
   if (len != 0)
     return send_err (c, NBD_OPT_LIST, NBD_REP_ERR_INVALID, "unexpected data");
-  if (nl > NBD_MAX_STRING)
-    nl = NBD_MAX_STRING;
-  if (dl > NBD_MAX_STRING)
-    dl = NBD_MAX_STRING;
-  put_be32 (buf, nl);
-  memcpy (buf + 4, name, nl);
-  memcpy (buf + 4 + nl, desc ? desc : "", dl);
-  if (send_rep (c, NBD_OPT_LIST, NBD_REP_SERVER, buf, 4 + nl + dl) == -1)
-    return -1;
+  for (i = 0; i < c->s->nexports; ++i) {
+    const struct export *e = c->s->exports[i];
+    size_t nl = strlen (e->name);
+    size_t dl = e->description ? strlen (e->description) : 0;
+
+    put_be32 (buf, nl);
+    memcpy (buf + 4, e->name, nl);
+    memcpy (buf + 4 + nl, e->description ? e->description : "", dl);
+    if (send_rep (c, NBD_OPT_LIST, NBD_REP_SERVER, buf, 4 + nl + dl) == -1)
+      return -1;
+  }
   return send_rep (c, NBD_OPT_LIST, NBD_REP_ACK, NULL, 0);
+}
+
+/* NBD_OPT_STARTTLS: on success the options negotiated in clear text are
+ * forgotten, as the spec requires.
+ */
+static int
+opt_starttls (struct conn *c, uint32_t len)
+{
+  uint32_t opt = NBD_OPT_STARTTLS;
+
+  if (c->s->tls == NULL)
+    return send_err (c, opt, NBD_REP_ERR_POLICY, "TLS is not enabled");
+  if (c->session)
+    return send_err (c, opt, NBD_REP_ERR_INVALID, "TLS is already on");
+  if (len != 0)
+    return send_err (c, opt, NBD_REP_ERR_INVALID, "unexpected data");
+  if (send_rep (c, opt, NBD_REP_ACK, NULL, 0) == -1 ||
+      srv_tls_handshake (c) == -1)
+    return -1;
+  c->sr = c->eh = c->meta = false;
+  return 0;
+}
+
+/* Under --tls=require nothing but STARTTLS and ABORT is answered before
+ * the TLS handshake: no export information leaks in clear text.
+ */
+static int
+tls_required (struct conn *c, uint32_t opt)
+{
+  if (c->session || c->s->cfg.tls != SERVER_TLS_REQUIRE ||
+      opt == NBD_OPT_STARTTLS || opt == NBD_OPT_ABORT)
+    return 0;
+  if (opt == NBD_OPT_EXPORT_NAME)
+    return hs_fail (c, EACCES, "EXPORT_NAME without TLS, which is required");
+  return send_err (c, opt, NBD_REP_ERR_TLS_REQD, "TLS is required")
+    == -1 ? -1 : 1;
 }
 
 /* An option without data that only flips a switch. */
@@ -278,8 +335,7 @@ handle_option (struct conn *c, uint32_t opt, const unsigned char *d,
   case NBD_OPT_LIST:
     return opt_list (c, len) == -1 ? -1 : 0;
   case NBD_OPT_STARTTLS:
-    return send_err (c, opt, NBD_REP_ERR_POLICY, "TLS is not supported")
-      == -1 ? -1 : 0;
+    return opt_starttls (c, len);
   case NBD_OPT_INFO:
   case NBD_OPT_GO:
     return opt_info (c, opt, d, len);
@@ -310,8 +366,7 @@ greet (struct conn *c)
   if (flags & ~(uint32_t) (NBD_FLAG_C_FIXED_NEWSTYLE|NBD_FLAG_C_NO_ZEROES) ||
       !(flags & NBD_FLAG_C_FIXED_NEWSTYLE)) {
     server_log (c->s, "bad client flags 0x%" PRIx32, flags);
-    errno = EPROTO;
-    return -1;
+    return hs_fail (c, EPROTO, "bad client flags");
   }
   c->no_zeroes = flags & NBD_FLAG_C_NO_ZEROES;
   return 0;
@@ -333,23 +388,24 @@ srv_handshake (struct conn *c)
       return -1;
     opt = get_be32 (h + 8);
     len = get_be32 (h + 12);
-    if (get_be64 (h) != NBD_OPTS_MAGIC) {
-      server_log (c->s, "bad option magic");
-      return -1;
-    }
+    if (get_be64 (h) != NBD_OPTS_MAGIC)
+      return hs_fail (c, EPROTO, "bad option magic");
     if (len > sizeof d) {
       server_log (c->s, "option %" PRIu32 ": length %" PRIu32 " too large",
                   opt, len);
-      return -1;
+      return hs_fail (c, EMSGSIZE, "option data too long");
     }
     if (hs_read (c, d, len) == -1)
       return -1;
-    r = handle_option (c, opt, d, len);
+    r = tls_required (c, opt);
+    if (r == 0)
+      r = handle_option (c, opt, d, len);
+    else if (r == 1)
+      r = 0;
     if (r == 2)
       return 0;
     if (r != 0)
       return r;
   }
-  server_log (c->s, "too many options");
-  return -1;
+  return hs_fail (c, E2BIG, "too many options");
 }

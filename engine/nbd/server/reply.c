@@ -24,7 +24,7 @@ send_locked (struct conn *c, struct iovec *iov, int n)
 {
   if (atomic_load (&c->dead))
     return;
-  if (wire_writev (c->fd, iov, n, SERVER_WRITE_TIMEOUT_MS) == -1) {
+  if (srv_writev (c, iov, n) == -1) {
     server_log (c->s, "cannot write a reply: %m");
     atomic_store (&c->dead, true);
     shutdown (c->fd, SHUT_RDWR);

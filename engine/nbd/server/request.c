@@ -43,7 +43,7 @@ is_write (uint16_t type)
 uint32_t
 srv_request_check (const struct conn *c, const struct request *r)
 {
-  const struct server *s = c->s;
+  const struct export *e = c->e;
   uint16_t ok = allowed_flags (c, r->type) | NBD_CMD_FLAG_FUA;
 
   if (r->type > NBD_CMD_BLOCK_STATUS || r->type == NBD_CMD_DISC)
@@ -63,14 +63,14 @@ srv_request_check (const struct conn *c, const struct request *r)
     return NBD_EINVAL;
   if (r->count == 0)
     return NBD_EINVAL;
-  if (r->offset > (uint64_t) s->b->size ||
-      r->count > (uint64_t) s->b->size - r->offset)
+  if (r->offset > (uint64_t) e->b->size ||
+      r->count > (uint64_t) e->b->size - r->offset)
     return r->type == NBD_CMD_WRITE || r->type == NBD_CMD_WRITE_ZEROES
       ? NBD_ENOSPC : NBD_EINVAL;
-  if (r->offset % s->minimum || r->count % s->minimum)
+  if (r->offset % e->minimum || r->count % e->minimum)
     return NBD_EINVAL;
   if ((r->type == NBD_CMD_READ || r->type == NBD_CMD_WRITE) &&
-      r->count > s->maximum)
+      r->count > e->maximum)
     return NBD_EINVAL;
   return 0;
 }
@@ -83,7 +83,7 @@ read_header (struct conn *c, struct request *r)
   size_t len = c->eh ? 32 : 28;
   uint32_t magic;
 
-  if (wire_read (c->fd, h, len, -1, c->s->stop_pipe[0]) == -1)
+  if (srv_read (c, h, len, -1) == -1)
     return -1;
   magic = get_be32 (h);
   if (magic != (c->eh ? NBD_EXTENDED_REQUEST_MAGIC : NBD_REQUEST_MAGIC)) {
@@ -132,7 +132,7 @@ srv_request_read (struct conn *c, struct request *r, uint32_t *err,
   if (*err == 0 && plen > 0 && r->type != NBD_CMD_WRITE)
     *err = NBD_EINVAL;
   if (*err != 0 || plen == 0)
-    return wire_discard (c->fd, plen, -1, c->s->stop_pipe[0]) == -1 ? -1 : 1;
+    return srv_discard (c, plen, -1) == -1 ? -1 : 1;
 
   /* A WRITE whose length was checked against the maximum. */
   reserve (c, plen);
@@ -140,9 +140,9 @@ srv_request_read (struct conn *c, struct request *r, uint32_t *err,
   r->data = malloc (plen);
   if (r->data == NULL) {
     *err = NBD_ENOMEM;
-    return wire_discard (c->fd, plen, -1, c->s->stop_pipe[0]) == -1 ? -1 : 1;
+    return srv_discard (c, plen, -1) == -1 ? -1 : 1;
   }
-  if (wire_read (c->fd, r->data, plen, -1, c->s->stop_pipe[0]) == -1) {
+  if (srv_read (c, r->data, plen, -1) == -1) {
     free (r->data);
     r->data = NULL;
     return -1;

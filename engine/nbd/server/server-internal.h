@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "backend.h"
 #include "server.h"
@@ -18,12 +19,26 @@
 #define SERVER_QUEUE_DEPTH      64      /* requests in flight */
 #define SERVER_META_ID          1       /* base:allocation */
 
-struct server {
+/* One export: a backend under a name. */
+struct export {
   struct backend *b;
-  struct server_config cfg;
-  const char *export_name;      /* never NULL */
+  char *name;                   /* never NULL; "" for the default */
+  char *description;            /* NULL: none */
   uint64_t minimum, preferred, maximum; /* advertised */
   bool read_only;
+
+  /* Init state goes stale through our own writes (NBD-PROTOCOL.md §B). */
+  atomic_bool dirtied;          /* data written or trimmed: not all zero */
+  atomic_bool filled;           /* written or zeroed: holes may be gone */
+};
+
+struct srv_tls;                 /* tls.c: credentials of the server */
+
+struct server {
+  struct server_config cfg;
+  struct export **exports;      /* [0] is the default export */
+  size_t nexports;
+  struct srv_tls *tls;          /* NULL unless cfg.tls */
   int stop_pipe[2];             /* [0] turns readable on stop */
 
   pthread_mutex_t lock;
@@ -32,10 +47,6 @@ struct server {
 
   int *listeners;
   unsigned nlisteners;
-
-  /* Init state goes stale through our own writes (NBD-PROTOCOL.md §B). */
-  atomic_bool dirtied;          /* data written or trimmed: not all zero */
-  atomic_bool filled;           /* written or zeroed: holes may be gone */
 };
 
 /* One request from the wire. */
@@ -50,10 +61,13 @@ struct request {
 
 struct conn {
   struct server *s;
+  struct export *e;             /* chosen by GO / EXPORT_NAME */
   int fd;
+  void *session;                /* gnutls_session_t once STARTTLS is done */
 
   /* Negotiated in the handshake. */
   int64_t deadline;             /* of the handshake, wire_now_ms() time */
+  const char *why;              /* why the handshake failed, for the log */
   bool no_zeroes, sr, eh, meta;
   uint16_t tflags;
 
@@ -72,13 +86,38 @@ struct conn {
 extern void server_log (struct server *s, const char *fs, ...)
   __attribute__ ((format (printf, 2, 3)));
 
+/* The export named name[0..len), or NULL. */
+extern struct export *srv_find_export (struct server *s, const void *name,
+                                       size_t len);
+
+/* io.c: the connection's bytes, in clear text or through its TLS session.
+ * Same contracts as wire_read / wire_discard / wire_writev (errno set).
+ */
+extern int srv_read (struct conn *c, void *buf, size_t len,
+                     int64_t deadline_ms);
+extern int srv_discard (struct conn *c, uint64_t len, int64_t deadline_ms);
+extern int srv_writev (struct conn *c, struct iovec *iov, int n);
+
+/* tls.c (stubs without GnuTLS). */
+extern struct srv_tls *srv_tls_new (const struct server_config *cfg);
+extern void srv_tls_free (struct srv_tls *t);
+/* The TLS handshake on c->fd before c->deadline; sets c->session.  0, or
+ * -1 with errno and a logged reason.
+ */
+extern int srv_tls_handshake (struct conn *c);
+extern void srv_tls_close (struct conn *c);
+extern int srv_tls_read (struct conn *c, void *buf, size_t len,
+                         int64_t deadline_ms);
+extern int srv_tls_writev (struct conn *c, struct iovec *iov, int n);
+
 /* handshake.c: 1 = enter transmission, 0 = client left cleanly,
  * -1 = drop the connection.
  */
 extern int srv_handshake (struct conn *c);
 
-/* The transmission flags for this connection's negotiated state. */
-extern uint16_t srv_transmission_flags (const struct conn *c);
+/* The transmission flags of export e in this connection's state. */
+extern uint16_t srv_transmission_flags (const struct conn *c,
+                                        const struct export *e);
 
 /* transmission.c: serve requests until DISC, EOF, an error or a stop. */
 extern void srv_transmission (struct conn *c);

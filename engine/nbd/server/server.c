@@ -18,6 +18,7 @@
 
 #include "cleanup.h"
 #include "error.h"
+#include "nbd/proto.h"
 #include "nbd/wire.h"
 #include "server-internal.h"
 
@@ -37,10 +38,22 @@ server_log (struct server *s, const char *fs, ...)
   errno = saved;
 }
 
-struct server *
-server_new (struct backend *b, const struct server_config *cfg)
+static void
+export_free (struct export *e)
 {
-  struct server *s;
+  if (e == NULL)
+    return;
+  free (e->name);
+  free (e->description);
+  free (e);
+}
+
+/* An export of b with cfg's per-export fields. */
+static struct export *
+export_new (struct backend *b, const struct server_config *cfg)
+{
+  const char *name = cfg->export_name ? cfg->export_name : "";
+  struct export *e;
 
   /* Clients read and write anywhere. */
   if (b->is_stream) {
@@ -49,31 +62,97 @@ server_new (struct backend *b, const struct server_config *cfg)
     errno = ESPIPE;
     return NULL;
   }
-  s = calloc (1, sizeof *s);
+  if (strlen (name) > NBD_MAX_STRING ||
+      (cfg->description && strlen (cfg->description) > NBD_MAX_STRING)) {
+    set_error ("export '%.64s': name or description longer than %d bytes",
+               name, NBD_MAX_STRING);
+    errno = ENAMETOOLONG;
+    return NULL;
+  }
+  e = calloc (1, sizeof *e);
+  if (e == NULL ||
+      (e->name = strdup (name)) == NULL ||
+      (cfg->description &&
+       (e->description = strdup (cfg->description)) == NULL)) {
+    set_error_errno ("server");
+    export_free (e);
+    return NULL;
+  }
+  e->b = b;
+  e->minimum = cfg->minimum ? cfg->minimum : b->bs[BS_MINIMUM];
+  e->preferred = cfg->preferred ? cfg->preferred : b->bs[BS_PREFERRED];
+  e->maximum = cfg->maximum ? cfg->maximum : b->bs[BS_MAX_DATA];
+  if (e->maximum > UINT32_MAX)
+    e->maximum = UINT32_MAX;
+  e->read_only = cfg->read_only || !b->can_write;
+  return e;
+}
+
+struct export *
+srv_find_export (struct server *s, const void *name, size_t len)
+{
+  size_t i;
+
+  for (i = 0; i < s->nexports; ++i)
+    if (strlen (s->exports[i]->name) == len &&
+        memcmp (s->exports[i]->name, name, len) == 0)
+      return s->exports[i];
+  return NULL;
+}
+
+int
+server_add_export (struct server *s, struct backend *b,
+                   const struct server_config *cfg)
+{
+  struct export *e, **l;
+  const char *name = cfg->export_name ? cfg->export_name : "";
+
+  if (srv_find_export (s, name, strlen (name))) {
+    set_error ("export '%s' given twice", name);
+    errno = EEXIST;
+    return -1;
+  }
+  e = export_new (b, cfg);
+  if (e == NULL)
+    return -1;
+  l = realloc (s->exports, (s->nexports + 1) * sizeof *l);
+  if (l == NULL) {
+    set_error_errno ("server");
+    export_free (e);
+    return -1;
+  }
+  s->exports = l;
+  l[s->nexports++] = e;
+  return 0;
+}
+
+struct server *
+server_new (struct backend *b, const struct server_config *cfg)
+{
+  struct server *s = calloc (1, sizeof *s);
+
   if (s == NULL) {
     set_error_errno ("server");
     return NULL;
   }
-  s->b = b;
   s->cfg = *cfg;
+  s->stop_pipe[0] = s->stop_pipe[1] = -1;
   if (s->cfg.threads == 0)
     s->cfg.threads = 4;
   if (s->cfg.max_connections == 0)
     s->cfg.max_connections = 64;
   if (s->cfg.handshake_timeout == 0)
     s->cfg.handshake_timeout = 30;
-  s->export_name = cfg->export_name ? cfg->export_name : "";
-  s->minimum = cfg->minimum ? cfg->minimum : b->bs[BS_MINIMUM];
-  s->preferred = cfg->preferred ? cfg->preferred : b->bs[BS_PREFERRED];
-  s->maximum = cfg->maximum ? cfg->maximum : b->bs[BS_MAX_DATA];
-  if (s->maximum > UINT32_MAX)
-    s->maximum = UINT32_MAX;
-  s->read_only = cfg->read_only || !b->can_write;
   pthread_mutex_init (&s->lock, NULL);
   pthread_cond_init (&s->cond, NULL);
   if (pipe2 (s->stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
     set_error_errno ("server: pipe");
-    free (s);
+    server_free (s);
+    return NULL;
+  }
+  if (server_add_export (s, b, cfg) == -1 ||
+      (cfg->tls != SERVER_TLS_OFF && (s->tls = srv_tls_new (cfg)) == NULL)) {
+    server_free (s);
     return NULL;
   }
   return s;
@@ -90,8 +169,14 @@ server_free (struct server *s)
     if (s->listeners[i] >= 0)
       close (s->listeners[i]);
   free (s->listeners);
-  close (s->stop_pipe[0]);
-  close (s->stop_pipe[1]);
+  for (i = 0; i < s->nexports; ++i)
+    export_free (s->exports[i]);
+  free (s->exports);
+  srv_tls_free (s->tls);
+  if (s->stop_pipe[0] >= 0) {
+    close (s->stop_pipe[0]);
+    close (s->stop_pipe[1]);
+  }
   pthread_mutex_destroy (&s->lock);
   pthread_cond_destroy (&s->cond);
   free (s);
@@ -201,15 +286,24 @@ static void
 serve_conn (struct server *s, int fd)
 {
   struct conn c = { .s = s, .fd = fd };
+  int r;
 
   pthread_mutex_init (&c.write_lock, NULL);
   pthread_mutex_init (&c.qlock, NULL);
   pthread_cond_init (&c.qcond, NULL);
   c.deadline = wire_now_ms () + s->cfg.handshake_timeout * INT64_C(1000);
-  if (srv_handshake (&c) == 1)
+  r = srv_handshake (&c);
+  if (r == 1)
     srv_transmission (&c);
+  else if (r == 0)
+    server_log (s, "handshake ended: the client aborted it");
+  else if (c.why)
+    server_log (s, "handshake ended: %s", c.why);
   else
-    server_log (s, "handshake ended: %m");
+    server_log (s, "handshake ended: %s",
+                errno == ECONNRESET ? "the client went away"
+                : errno == ETIMEDOUT ? "timed out" : strerror (errno));
+  srv_tls_close (&c);
   close (fd);
   pthread_mutex_destroy (&c.write_lock);
   pthread_mutex_destroy (&c.qlock);
@@ -309,6 +403,23 @@ accept_loop (struct server *s)
   }
 }
 
+/* Flush every writable export once no client is left. */
+static int
+server_flush (struct server *s)
+{
+  int ret = 0;
+  size_t i;
+
+  for (i = 0; i < s->nexports; ++i) {
+    struct export *e = s->exports[i];
+    if (!e->read_only && backend_flush (e->b, 0) == -1) {
+      set_error_errno ("%s: flush", e->b->name);
+      ret = -1;
+    }
+  }
+  return ret;
+}
+
 int
 server_run (struct server *s)
 {
@@ -324,9 +435,5 @@ server_run (struct server *s)
   while (s->nconns > 0)
     pthread_cond_wait (&s->cond, &s->lock);
   pthread_mutex_unlock (&s->lock);
-  if (!s->read_only && backend_flush (s->b, 0) == -1) {
-    set_error_errno ("%s: flush", s->b->name);
-    return -1;
-  }
-  return 0;
+  return server_flush (s);
 }

@@ -2,7 +2,8 @@
 /* nbdferry: the embedded NBD server (issue 5, DESIGN.md "The embedded NBD
  * server").
  *
- * Exports one already opened backend over any number of listening sockets.
+ * Exports one or more already opened backends, by name, over any number of
+ * listening sockets, in clear text or through TLS (NBD_OPT_STARTTLS).
  * Fixed newstyle handshake only; structured replies, base:allocation,
  * extended headers and the private NBD_INFO_INIT_STATE (NBD-PROTOCOL.md §B).
  * Every connection gets a thread reading requests and a small pool of
@@ -18,27 +19,50 @@
 
 #include "backend.h"
 
+enum server_tls { SERVER_TLS_OFF, SERVER_TLS_ON, SERVER_TLS_REQUIRE };
+
 struct server_config {
+  /* Per export (server_new's first export, and server_add_export). */
   const char *export_name;      /* NULL or "": the default export "" */
   const char *description;      /* NULL: none */
   bool read_only;               /* refuse writes even if the backend can */
-  unsigned threads;             /* workers per connection (0: 4) */
-  unsigned max_connections;     /* 0: 64 */
-  unsigned handshake_timeout;   /* seconds for the whole handshake (0: 30) */
   /* Advertised limits; 0 means the backend's own (b->bs[]).  The caller
    * validates them (blocksize_apply_rules) before starting.
    */
   uint64_t minimum, preferred, maximum;
+
+  /* Per server (read by server_new only). */
+  unsigned threads;             /* workers per connection (0: 4) */
+  unsigned max_connections;     /* 0: 64 */
+  unsigned handshake_timeout;   /* seconds for the whole handshake (0: 30) */
+  enum server_tls tls;
+  const char *tls_certificates; /* directory: ca-cert.pem, server-*.pem */
+  const char *tls_psk;          /* psktool's file: "user:hexkey" lines */
+  bool tls_verify_peer;         /* X.509: the client must have a certificate */
   /* Optional log sink for -v (called from many threads). */
   void (*log) (void *opaque, const char *msg);
   void *log_opaque;
+  /* Optional sink for warnings shown even without -v (key files that
+   * others can read), called from server_new with log_opaque.
+   */
+  void (*warn) (void *opaque, const char *msg);
 };
 
 struct server;
 
-/* b stays owned by the caller and must outlive the server. */
+/* b stays owned by the caller and must outlive the server; it is the
+ * first export, the default one.  With cfg->tls, the credentials are
+ * loaded here (-1 with set_error when they cannot be).
+ */
 extern struct server *server_new (struct backend *b,
                                   const struct server_config *cfg);
+/* One more export, named cfg->export_name (unique), with cfg's per-export
+ * fields; before server_run.  0 or -1 with set_error.
+ */
+extern int server_add_export (struct server *s, struct backend *b,
+                              const struct server_config *cfg);
+/* Whether this build has TLS (GnuTLS). */
+extern bool server_tls_available (void);
 extern void server_free (struct server *s);
 
 /* Listen on a Unix socket path or a TCP address (bind NULL = loopback).

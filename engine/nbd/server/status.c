@@ -107,7 +107,7 @@ fill (struct backend *b, const struct request *r, bool one,
 int
 srv_block_status (struct conn *c, const struct request *r)
 {
-  struct backend *b = c->s->b;
+  struct backend *b = c->e->b;
   bool one = r->flags & NBD_CMD_FLAG_REQ_ONE;
   struct extent_list l;
   CLEANUP_FREE struct bs_desc *d = NULL;
@@ -123,10 +123,10 @@ srv_block_status (struct conn *c, const struct request *r)
     extents_free (&l);
     return -1;
   }
-  describe (&l, c->s->minimum, one, &dl);
+  describe (&l, c->e->minimum, one, &dl);
   extents_free (&l);
   if (dl.n == 0)                /* status 0 (data) is always safe */
-    emit (&dl, one ? c->s->minimum : r->count, 0);
+    emit (&dl, one ? c->e->minimum : r->count, 0);
   srv_reply_status (c, r, dl.d, dl.n);
   return 0;
 }

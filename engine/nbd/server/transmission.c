@@ -17,13 +17,12 @@
 #include "server-internal.h"
 
 uint16_t
-srv_transmission_flags (const struct conn *c)
+srv_transmission_flags (const struct conn *c, const struct export *e)
 {
-  const struct server *s = c->s;
-  const struct backend *b = s->b;
+  const struct backend *b = e->b;
   uint16_t f = NBD_FLAG_HAS_FLAGS | NBD_FLAG_SEND_CACHE;
 
-  if (s->read_only)
+  if (e->read_only)
     f |= NBD_FLAG_READ_ONLY;
   else {
     f |= NBD_FLAG_SEND_FLUSH | NBD_FLAG_SEND_FUA |
@@ -136,7 +135,7 @@ srv_transmission (struct conn *c)
   CLEANUP_FREE pthread_t *t = calloc (n, sizeof *t);
   unsigned started = 0;
 
-  c->tflags = srv_transmission_flags (c);
+  c->tflags = srv_transmission_flags (c, c->e);
   if (t == NULL)
     return;
   for (i = 0; i < n; ++i)
