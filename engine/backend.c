@@ -242,6 +242,15 @@ backend_cache (struct backend *b, uint64_t count, uint64_t offset,
 }
 
 int
+backend_dirty (struct backend *b, uint64_t count, uint64_t offset,
+               struct extent_list *list)
+{
+  struct backend *l = LAYER (b, dirty);
+  return l->ops->dirty ? l->ops->dirty (l, count, offset, list)
+    : unsupported ();
+}
+
+int
 backend_extend (struct backend *b, uint64_t size)
 {
   struct backend *l = LAYER (b, extend);

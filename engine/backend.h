@@ -116,6 +116,12 @@ struct backend_ops {
                   uint32_t flags, struct extent_list *list);
   int (*cache) (struct backend *b, uint64_t count, uint64_t offset,
                 uint32_t flags);
+  /* As extents, but what changed since a checkpoint (a dirty bitmap the
+   * backend was opened with, --dirty-bitmap): EXTENT_DIRTY or 0.  NULL: the
+   * backend keeps no such record.
+   */
+  int (*dirty) (struct backend *b, uint64_t count, uint64_t offset,
+                struct extent_list *list);
 
   /* Grow a sink to size (a stream source's size is known only at the end). */
   int (*extend) (struct backend *b, uint64_t size);
@@ -202,6 +208,8 @@ extern int backend_extents (struct backend *b, uint64_t count,
                             struct extent_list *list);
 extern int backend_cache (struct backend *b, uint64_t count, uint64_t offset,
                           uint32_t flags);
+extern int backend_dirty (struct backend *b, uint64_t count, uint64_t offset,
+                          struct extent_list *list);
 extern int backend_extend (struct backend *b, uint64_t size);
 extern int backend_finish (struct backend *b);   /* 0 where there is no hook */
 

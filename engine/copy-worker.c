@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "copy-internal.h"
+#include "dirty.h"
 #include "extents.h"
 #include "zero.h"
 
@@ -47,6 +48,7 @@ struct worker {
   struct op *done_head, **done_tail;
   unsigned in_flight;           /* ops submitted and not yet processed */
   struct extent_list ext, scratch;
+  struct dirty_walk dirty;      /* a delta copy: what changed */
 };
 
 static void
@@ -334,7 +336,7 @@ read_range (struct worker *w, uint64_t offset, uint64_t count)
 }
 
 static void
-copy_unit (struct worker *w, uint64_t start, uint64_t end)
+copy_range (struct worker *w, uint64_t start, uint64_t end)
 {
   struct copy *cp = w->cp;
   size_t i;
@@ -361,6 +363,23 @@ copy_unit (struct worker *w, uint64_t start, uint64_t end)
   }
 }
 
+/* A unit: all of it, or for a delta copy only the ranges that changed. */
+static void
+copy_unit (struct worker *w, uint64_t start, uint64_t end)
+{
+  uint64_t offset, count;
+  int r = 0;
+
+  if (!w->cp->opts->dirty)
+    return copy_range (w, start, end);
+  dirty_start (&w->dirty, start, end);
+  while (!atomic_load (&w->cp->stop) &&
+         (r = dirty_next (&w->dirty, &offset, &count)) == 1)
+    copy_range (w, offset, offset + count);
+  if (r == -1)
+    copy_fail (w->cp, w->src, "dirty bitmap", start, end - start, errno);
+}
+
 static int
 worker_init (struct worker *w, struct copy *cp)
 {
@@ -374,6 +393,7 @@ worker_init (struct worker *w, struct copy *cp)
   extents_init (&w->scratch, 0, 0);
   w->src = backend_dup (cp->src);
   w->dst = backend_dup (cp->dst);
+  dirty_init (&w->dirty, w->src, cp->stats->plan.align);
   w->slots = calloc (cp->slots, sizeof *w->slots);
   if (w->src == NULL || w->dst == NULL || w->slots == NULL)
     return -1;
@@ -411,6 +431,7 @@ worker_free (struct worker *w)
   free (w->slots);
   extents_free (&w->ext);
   extents_free (&w->scratch);
+  dirty_free (&w->dirty);
   backend_close (w->src);
   backend_close (w->dst);
 }

@@ -16,6 +16,7 @@
 
 #include "cleanup.h"
 #include "copy-internal.h"
+#include "dirty.h"
 #include "error.h"
 #include "filters/rmw.h"
 #include "progress.h"
@@ -109,6 +110,8 @@ check_sizes (struct copy *cp)
     errno = EROFS;
     return -1;
   }
+  if (cp->opts->dirty)
+    return dirty_check (src, dst);
   if (!src->is_stream && !dst->is_stream && dst->size < src->size) {
     set_error ("%s: the destination is smaller than the source "
                "(%" PRIi64 " < %" PRIi64 " bytes)",

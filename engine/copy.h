@@ -24,6 +24,8 @@ struct copy_opts {
   bool no_extents;              /* do not ask the source for extents */
   bool flush;                   /* flush the destination at the end */
   bool synchronous;             /* one request at a time, no async I/O */
+  bool dirty;                   /* a delta copy: only what the source's
+                                 * dirty bitmap marks (engine/dirty.h) */
   int verbose;
   struct progress *progress;    /* or NULL */
 };
@@ -35,6 +37,8 @@ struct copy_stats {
   _Atomic uint64_t skipped;     /* bytes left alone: already zero */
   _Atomic uint64_t done;        /* bytes of the source finished */
   uint64_t total;               /* the source size (for streams: at end) */
+  uint64_t dirty;               /* a delta copy: the bytes it covers (set
+                                 * by the caller, from dirty_total) */
   unsigned workers;
   struct plan plan;
   uint64_t tail;                /* bytes past dst's last whole block, done

@@ -30,6 +30,15 @@ struct endpoint_opts {
    * one to it (-1: not asked).
    */
   int64_t create_size;
+  /* --dirty-bitmap: a source requests the meta context
+   * qemu:dirty-bitmap:NAME and fails to open without it (NULL: none).
+   */
+  const char *dirty_bitmap;
+  /* A delta copy patches the sink: an existing file or device is kept as it
+   * is (never created, truncated or grown); a sink that cannot be patched
+   * in place refuses to open.
+   */
+  bool patch;
   unsigned connections;   /* -C: NBD connections wanted (multi-conn only) */
   unsigned requests;      /* -R: requests in flight per connection */
   char **command;         /* [ CMD ARGS ]: NULL-terminated, or NULL */

@@ -94,7 +94,7 @@ extents_add (struct extent_list *l, uint64_t offset, uint64_t length,
     return 0;
   if (end > l->end)
     end = l->end;
-  return append (l, offset, end - offset, type & (EXTENT_HOLE|EXTENT_ZERO));
+  return append (l, offset, end - offset, type & (EXTENT_HOLE|EXTENT_ZERO|EXTENT_DIRTY));
 }
 
 uint64_t

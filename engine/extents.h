@@ -15,6 +15,7 @@
 
 #define EXTENT_HOLE 1           /* unallocated */
 #define EXTENT_ZERO 2           /* reads as zero */
+#define EXTENT_DIRTY 4          /* changed since a checkpoint (backend_dirty) */
 
 struct extent {
   uint64_t offset;

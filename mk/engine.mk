@@ -8,6 +8,7 @@ libengine_a_SOURCES += \
 	engine/copy-stream.c \
 	engine/copy-worker.c \
 	engine/copy-zero.c \
+	engine/dirty.c engine/dirty.h \
 	engine/endpoint.h \
 	engine/error.c engine/error.h \
 	engine/extents.c engine/extents.h \

@@ -2,6 +2,7 @@
 # nbd-client: NBD endpoints through libnbd, [ CMD ] servers, the init-state
 # probe.
 libengine_a_SOURCES += \
+	engine/nbd/client/bitmap.c \
 	engine/nbd/client/client.c engine/nbd/client/client.h \
 	engine/nbd/client/client-internal.h engine/nbd/client/client-io.c \
 	engine/nbd/client/probe.c engine/nbd/client/probe-uri.c engine/nbd/client/probe.h \

@@ -2,9 +2,10 @@
 /* nbdferry: a regular file or block device as a sink (nbdcopy's rules).
  *
  * An existing regular file is truncated to the source's size, a missing one
- * is created 0644 (served in place instead for nbdferry serve); a block device is written in place (never replaced by a
- * file) and must be at least as big as the source.  Pipes and terminals
- * named by path are written as streams.
+ * is created 0644 (served in place instead for nbdferry serve, patched as
+ * it is by a delta copy); a block device is written in place (never
+ * replaced by a file) and must be at least as big as the source.  Pipes
+ * and terminals named by path are written as streams.
  */
 #include <config.h>
 
@@ -36,7 +37,7 @@ open_sink (const char *arg, const struct endpoint_opts *opts, bool *created)
   fd = open (arg, O_RDWR|fl);
   if (fd == -1 && errno == EACCES)
     fd = open (arg, O_WRONLY|fl);
-  if (fd == -1 && errno == ENOENT &&
+  if (fd == -1 && errno == ENOENT && !opts->patch &&
       (!opts->in_place || opts->create_size >= 0)) {
     fd = open (arg, O_RDWR|O_CREAT|O_EXCL|fl, 0644);
     *created = true;
@@ -44,6 +45,9 @@ open_sink (const char *arg, const struct endpoint_opts *opts, bool *created)
   if (fd == -1) {
     if (errno == EISDIR)
       set_error ("%s: is a directory", arg);
+    else if (errno == ENOENT && opts->patch)
+      set_error ("%s: no such file: a delta copy patches an earlier copy",
+                 arg);
     else
       set_error_errno ("%s", arg);
   }
@@ -75,7 +79,7 @@ static int
 prepare (int fd, const struct stat *st, const char *arg,
          const struct endpoint_opts *opts, struct file_params *p)
 {
-  if (S_ISREG (st->st_mode) && opts->in_place) {
+  if (S_ISREG (st->st_mode) && (opts->in_place || opts->patch)) {
     if (st->st_size < opts->create_size &&
         ftruncate (fd, opts->create_size) == -1) {
       set_error_errno ("%s: cannot grow to %" PRIi64 " bytes", arg,

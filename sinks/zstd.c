@@ -263,6 +263,12 @@ zstd_sink_open (const char *arg, const struct endpoint_opts *opts)
     errno = EINVAL;
     return NULL;
   }
+  if (opts->patch) {
+    set_error ("%s: a delta copy patches the destination in place, and a "
+               "compressed image cannot be patched", arg);
+    errno = EINVAL;
+    return NULL;
+  }
   if (opts->in_place) {         /* nbdferry serve: clients write anywhere */
     set_error ("%s: a zstd image can only be served read-only", arg);
     errno = EINVAL;

@@ -110,6 +110,9 @@
 #define NBD_STATE_HOLE            (1 << 0)
 #define NBD_STATE_ZERO            (1 << 1)
 #define NBD_META_BASE_ALLOCATION  "base:allocation"
+/* qemu's dirty bitmaps: "qemu:dirty-bitmap:" NAME, one flag. */
+#define NBD_META_QEMU_DIRTY_BITMAP "qemu:dirty-bitmap:"
+#define NBD_STATE_DIRTY           (1 << 0)
 
 /* Error values. */
 #define NBD_EPERM                 1

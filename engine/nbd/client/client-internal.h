@@ -21,6 +21,7 @@ struct nbd_client {
   char *uri;                    /* where to reconnect, or NULL ... */
   struct sockact *server;       /* ... a [ CMD ] server (a reference) */
   bool writable, no_extents;
+  char *bitmap;                 /* qemu:dirty-bitmap:NAME wanted, or NULL */
   unsigned init;                /* from the init-state probe */
   /* What this connection's server said, for the data hooks. */
   uint64_t min_block;           /* >= 1 */
@@ -33,6 +34,17 @@ struct nbd_client {
  * errno from libnbd.  Returns -1.
  */
 extern int nbd_client_error (struct nbd_client *c);
+
+/* A handshake failed: record libnbd's message naming the URI or command
+ * (and why a [ CMD ] server exited), set errno.
+ */
+extern void nbd_client_connect_error (struct nbd_client *c);
+
+/* The handle is connected in option mode: request base:allocation and
+ * c->bitmap and finish the handshake (bitmap.c).  A missing bitmap fails
+ * naming it and the contexts the export offers.
+ */
+extern int nbd_client_go_bitmap (struct nbd_client *c);
 
 /* Data hooks (client-io.c). */
 extern int nbd_client_pread (struct backend *b, void *buf, uint64_t count,
@@ -50,6 +62,8 @@ extern int nbd_client_cache (struct backend *b, uint64_t count,
 extern int nbd_client_extents (struct backend *b, uint64_t count,
                                uint64_t offset, uint32_t flags,
                                struct extent_list *list);
+extern int nbd_client_dirty (struct backend *b, uint64_t count,
+                             uint64_t offset, struct extent_list *list);
 extern int nbd_client_aio_pread (struct backend *b, void *buf,
                                  uint64_t count, uint64_t offset,
                                  uint32_t flags, struct completion *cmp);

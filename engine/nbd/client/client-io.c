@@ -138,9 +138,20 @@ nbd_client_cache (struct backend *b, uint64_t count, uint64_t offset,
 }
 
 struct status_ctx {
+  const char *context;          /* the meta context wanted */
+  bool bitmap;                  /* a qemu:dirty-bitmap (else allocation) */
   struct extent_list *list;
   bool stop;                    /* a non-contiguous answer: keep what we have */
 };
+
+static uint32_t
+extent_type (const struct status_ctx *ctx, uint32_t st)
+{
+  if (ctx->bitmap)
+    return st & NBD_STATE_DIRTY ? EXTENT_DIRTY : 0;
+  return (st & NBD_STATE_HOLE ? EXTENT_HOLE : 0) |
+    (st & NBD_STATE_ZERO ? EXTENT_ZERO : 0);
+}
 
 static int
 status_cb (void *user_data, const char *metacontext, uint64_t offset,
@@ -149,16 +160,16 @@ status_cb (void *user_data, const char *metacontext, uint64_t offset,
   struct status_ctx *ctx = user_data;
   size_t i;
 
-  if (strcmp (metacontext, NBD_META_BASE_ALLOCATION) != 0 || ctx->stop)
+  /* Every negotiated context answers each request: take ours. */
+  if (strcmp (metacontext, ctx->context) != 0 || ctx->stop)
     return 0;
   for (i = 0; i + 1 < nr_entries; i += 2) {
-    uint32_t len = entries[i], st = entries[i+1];
-    uint32_t type = (st & NBD_STATE_HOLE ? EXTENT_HOLE : 0) |
-                    (st & NBD_STATE_ZERO ? EXTENT_ZERO : 0);
+    uint32_t len = entries[i];
 
     if (len == 0)
       break;                    /* non-compliant; what came before stands */
-    if (extents_add (ctx->list, offset, len, type) == -1) {
+    if (extents_add (ctx->list, offset, len,
+                     extent_type (ctx, entries[i+1])) == -1) {
       if (errno == ENOMEM) {
         *error = ENOMEM;
         return -1;
@@ -171,14 +182,13 @@ status_cb (void *user_data, const char *metacontext, uint64_t offset,
   return 0;
 }
 
-int
-nbd_client_extents (struct backend *b, uint64_t count, uint64_t offset,
-                    uint32_t flags, struct extent_list *list)
+/* Block status for one context, in a request the server takes. */
+static int
+block_status (struct nbd_client *c, struct status_ctx *ctx, uint64_t count,
+              uint64_t offset, uint32_t flags)
 {
-  struct nbd_client *c = NBD_CLIENT (b);
   uint64_t cap = round_down (NBD_CLIENT_MAX_STATUS, c->min_block);
-  struct status_ctx ctx = { .list = list };
-  nbd_extent_callback cb = { .callback = status_cb, .user_data = &ctx };
+  nbd_extent_callback cb = { .callback = status_cb, .user_data = ctx };
 
   if (count > cap)
     count = cap;
@@ -186,10 +196,42 @@ nbd_client_extents (struct backend *b, uint64_t count, uint64_t offset,
                         flags & F_REQ_ONE ? LIBNBD_CMD_FLAG_REQ_ONE : 0)
       == -1)
     return nbd_client_error (c);
+  return 0;
+}
+
+int
+nbd_client_extents (struct backend *b, uint64_t count, uint64_t offset,
+                    uint32_t flags, struct extent_list *list)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  struct status_ctx ctx = {
+    .context = NBD_META_BASE_ALLOCATION, .list = list,
+  };
+
+  if (block_status (c, &ctx, count, offset, flags) == -1)
+    return -1;
   /* A server that described nothing: call it data, which is always safe. */
   if (extents_covered_end (list) <= offset)
     return extents_add (list, offset, count, 0);
   return 0;
+}
+
+int
+nbd_client_dirty (struct backend *b, uint64_t count, uint64_t offset,
+                  struct extent_list *list)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  struct status_ctx ctx = { .context = c->bitmap, .bitmap = true,
+                            .list = list };
+
+  if (c->bitmap == NULL) {
+    errno = ENOTSUP;
+    return -1;
+  }
+  /* Describing nothing is an error here (engine/dirty.c): calling a range
+   * clean would lose its changes.
+   */
+  return block_status (c, &ctx, count, offset, 0);
 }
 
 /* libnbd's completion callback: pass the result on and retire. */

@@ -44,8 +44,8 @@ nbd_client_error (struct nbd_client *c)
   return -1;
 }
 
-static void
-connect_error (struct nbd_client *c)
+void
+nbd_client_connect_error (struct nbd_client *c)
 {
   char why[64];
   CLEANUP_FREE char *msg = strdup (nbd_get_error () ? : "connection failed");
@@ -61,7 +61,9 @@ connect_error (struct nbd_client *c)
   errno = err ? err : EIO;
 }
 
-/* Create the handle and connect: handshake errors name the URI/command. */
+/* Create the handle and connect: handshake errors name the URI/command.
+ * With a dirty bitmap wanted, stop in option mode: bitmap.c asks for it.
+ */
 static int
 connect_handle (struct nbd_client *c)
 {
@@ -73,8 +75,9 @@ connect_handle (struct nbd_client *c)
     return -1;
   }
   if (nbd_add_meta_context (c->nbd, NBD_META_BASE_ALLOCATION) == -1 ||
-      nbd_set_uri_allow_local_file (c->nbd, true) == -1) {
-    connect_error (c);
+      nbd_set_uri_allow_local_file (c->nbd, true) == -1 ||
+      (c->bitmap && nbd_set_opt_mode (c->nbd, true) == -1)) {
+    nbd_client_connect_error (c);
     return -1;
   }
   if (c->uri)
@@ -82,10 +85,10 @@ connect_handle (struct nbd_client *c)
   else
     r = nbd_connect_unix (c->nbd, sockact_path (c->server));
   if (r == -1) {
-    connect_error (c);
+    nbd_client_connect_error (c);
     return -1;
   }
-  return 0;
+  return c->bitmap ? nbd_client_go_bitmap (c) : 0;
 }
 
 /* Cache what the data hooks need from this connection. */
@@ -105,14 +108,15 @@ static const struct backend_ops nbd_client_ops;
 /* A new, connected client for uri or server (one of them); NULL on error. */
 static struct nbd_client *
 client_new (const char *name, const char *uri, struct sockact *server,
-            bool writable, bool no_extents)
+            bool writable, bool no_extents, const char *bitmap)
 {
   struct nbd_client *c = backend_alloc (sizeof *c, &nbd_client_ops, name,
                                         NULL);
 
   if (c == NULL)
     return NULL;
-  if (uri && (c->uri = strdup (uri)) == NULL) {
+  if ((uri && (c->uri = strdup (uri)) == NULL) ||
+      (bitmap && (c->bitmap = strdup (bitmap)) == NULL)) {
     set_error_errno ("%s", name);
     backend_close (&c->b);      /* nothing is open yet */
     return NULL;
@@ -142,6 +146,7 @@ client_close (struct backend *b)
   }
   sockact_unref (c->server);
   free (c->uri);
+  free (c->bitmap);
 }
 
 static struct backend *
@@ -154,7 +159,8 @@ client_dup (struct backend *b)
     b->refs++;
     return b;
   }
-  d = client_new (b->name, c->uri, c->server, c->writable, c->no_extents);
+  d = client_new (b->name, c->uri, c->server, c->writable, c->no_extents,
+                  c->bitmap);
   if (d == NULL)
     return NULL;
   d->init = c->init;
@@ -263,6 +269,7 @@ static const struct backend_ops nbd_client_ops = {
   .trim = nbd_client_trim,
   .flush = nbd_client_flush,
   .extents = nbd_client_extents,
+  .dirty = nbd_client_dirty,
   .cache = nbd_client_cache,
   .aio_pread = nbd_client_aio_pread,
   .aio_pwrite = nbd_client_aio_pwrite,
@@ -314,14 +321,21 @@ nbd_client_open (const char *uri, const struct endpoint_opts *opts)
 {
   struct sockact *server = NULL;
   struct nbd_client *c;
+  CLEANUP_FREE char *bitmap = NULL;
 
+  if (opts->dirty_bitmap && !opts->writable &&
+      asprintf (&bitmap, NBD_META_QEMU_DIRTY_BITMAP "%s",
+                opts->dirty_bitmap) == -1) {
+    set_error_errno ("%s", uri ? uri : "[ command ]");
+    return NULL;
+  }
   if (uri == NULL) {
     server = sockact_start (opts->command);
     if (server == NULL)
       return NULL;
   }
   c = client_new (uri ? uri : sockact_name (server), uri, server,
-                  opts->writable, opts->no_extents);
+                  opts->writable, opts->no_extents, bitmap);
   sockact_unref (server);       /* c holds its own reference */
   if (c == NULL)
     return NULL;
