@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "copy.h"
+#include "dirty.h"
 #include "endpoints.h"
 #include "error.h"
 #include "options.h"
@@ -30,6 +31,8 @@ open_side (const struct cmdline *cl, bool sink, int64_t src_size)
     .verbose = cl->copy.verbose,
     .src_size = src_size,
     .create_size = -1,
+    .dirty_bitmap = sink ? NULL : cl->dirty_bitmap,
+    .patch = sink && cl->dirty_bitmap,
     .connections = cl->connections,
     .requests = cl->copy.requests,
     .command = sink ? cl->dst_cmd : cl->src_cmd,
@@ -84,7 +87,7 @@ describe (const char *side, const struct backend *b)
 }
 
 static void
-summary (const struct copy_stats *st, double secs)
+summary (const struct cmdline *cl, const struct copy_stats *st, double secs)
 {
   char r[32], w[32], z[32], s[32], t[32];
 
@@ -93,6 +96,17 @@ summary (const struct copy_stats *st, double secs)
   human_size (z, sizeof z, st->zeroed);
   human_size (s, sizeof s, st->skipped);
   human_size (t, sizeof t, secs > 0 ? st->done / secs : 0);
+  if (cl->dirty_bitmap) {
+    char d[32], a[32];
+
+    human_size (d, sizeof d, st->dirty);
+    human_size (a, sizeof a, st->total);
+    fprintf (stderr, "nbdferry: delta copy (bitmap %s): %s of %s dirty; "
+             "in bytes: dirty %" PRIu64 ", read %" PRIu64 ", wrote %" PRIu64
+             ", zeroed %" PRIu64 "\n", cl->dirty_bitmap, d, a, st->dirty,
+             (uint64_t) st->read, (uint64_t) st->written,
+             (uint64_t) st->zeroed);
+  }
   fprintf (stderr, "nbdferry: read %s, wrote %s, zeroed %s, skipped %s "
            "already zero; %.2f s, %s/s\n", r, w, z, s, secs, t);
 }
@@ -144,11 +158,18 @@ copy_main (struct cmdline *cl)
     describe ("source", src);
     describe ("destination", dst);
   }
+  clear_error ();
+  /* A delta copy's total is what the bitmap marks, counted before. */
+  if (cl->copy.dirty && dirty_total (src, dst, &st.dirty) == -1) {
+    fprintf (stderr, "nbdferry: %s\n", last_error (errno));
+    return 1;
+  }
   if (cl->bar || cl->progress_fd >= 0)
     cl->copy.progress = progress_start (cl->bar ? 2 : -1, cl->progress_fd,
                                         cl->progress_format,
-                                        src->is_stream ? 0 : src->size);
-  clear_error ();
+                                        cl->copy.dirty ? st.dirty
+                                        : src->is_stream ? 0
+                                        : (uint64_t) src->size);
   r = copy_run (src, dst, &cl->copy, &st);
   progress_finish (cl->copy.progress, st.done, r == 0);
   if (cl->copy.verbose)
@@ -158,7 +179,7 @@ copy_main (struct cmdline *cl)
     return 1;
   }
   if (verbose)
-    summary (&st, now () - t0);
+    summary (cl, &st, now () - t0);
   return 0;
 }
 
@@ -181,5 +202,6 @@ main (int argc, char *argv[])
   free ((char *) cl.dst);
   free (cl.src_cmd);
   free (cl.dst_cmd);
+  free (cl.dirty_bitmap);
   return r;
 }

@@ -90,6 +90,10 @@ static struct opt options[] = {
   { "direct", 0, .flag = &cl.direct,
     .help = "Open files and block devices with O_DIRECT (asynchronous I/O "
     "through libaio)" },
+  { "dirty-bitmap", 0, "NAME", .string = &cl.dirty_bitmap,
+    .help = "Copy only what the NBD source's qemu:dirty-bitmap:NAME marks "
+    "changed into DESTINATION, an earlier copy of the same size, patched in "
+    "place (never truncated, never taken as zero; see DELTA COPIES)" },
   { "verbose", 'v', .incr = &cl.copy.verbose,
     .help = "Print the limits of each side, the plan, and a summary" },
   { NULL }
@@ -105,6 +109,22 @@ static const struct opt_program program = {
   .options = options,
 };
 
+/* Options that cannot go together, once all are known. */
+static int
+check_combinations (void)
+{
+  if (cl.dirty_bitmap && *cl.dirty_bitmap == '\0')
+    return arg_invalid (program.name, "--dirty-bitmap", cl.dirty_bitmap,
+                        "expected a bitmap name");
+  if (cl.dirty_bitmap && cl.copy.target_is_zero) {
+    fprintf (stderr, "%s: --dirty-bitmap patches an earlier copy: "
+             "--destination-is-zero cannot be true\n", program.name);
+    return -1;
+  }
+  cl.copy.dirty = cl.dirty_bitmap != NULL;
+  return 0;
+}
+
 int
 parse_cmdline (int argc, char *argv[], struct cmdline *out)
 {
@@ -116,6 +136,8 @@ parse_cmdline (int argc, char *argv[], struct cmdline *out)
     .connections = 4, .progress_fd = -1,
   };
   r = opt_parse (&program, argc, argv, words);
+  if (r == 0)
+    r = check_combinations ();
   cl.copy.connections = cl.connections;
   cl.src = words[0].word;
   cl.src_cmd = words[0].command;

@@ -18,6 +18,7 @@ struct cmdline {
   int progress_fd;              /* --progress=FD, or -1 */
   enum progress_format progress_format;
   bool direct;
+  char *dirty_bitmap;           /* --dirty-bitmap=NAME, or NULL */
   /* SRC and DST: a word, or a [ CMD ARGS ] group (word NULL). */
   const char *src, *dst;
   char **src_cmd, **dst_cmd;
