@@ -7,7 +7,8 @@
 #   bench/run.sh [-n REPS] [WORKLOAD...]
 #
 # Workloads: dense sparse existing loop null zstd (local), nbd-file nbd-dense
-# nbd-null nbd-sparse (NBD client), serve-read serve-write (the server)
+# nbd-null nbd-sparse (NBD client), serve-read serve-write (the server),
+# dirty-nbd frag frag-nbd huge-sparse latency-dense latency-sparse (issue 12)
 # (default: the local ones).  Each workload takes well under a minute.  Inputs are kept in $BENCH_DIR
 # (default /var/tmp/nbdferry-bench) so later runs skip making them.
 set -euo pipefail
@@ -29,28 +30,30 @@ make_inputs () {
 
 warm () { cat "$@" > /dev/null; }
 
-# --- one timed run: prints "seconds maxrss_kib" -----------------------------
+# --- one timed run: prints "seconds maxrss_kib cpu_seconds" -----------------
 timed () {
-  /usr/bin/time -f "%e %M" -o "$dir/time.out" "$@" >/dev/null 2>"$dir/err.out" ||
-    { echo "FAILED: $*" >&2; cat "$dir/err.out" >&2; echo "nan 0"; return; }
-  cat "$dir/time.out"
+  /usr/bin/time -f "%e %M %U %S" -o "$dir/time.out" "$@" >/dev/null 2>"$dir/err.out" ||
+    { echo "FAILED: $*" >&2; cat "$dir/err.out" >&2; echo "nan 0 0"; return; }
+  awk '{print $1, $2, $3 + $4}' "$dir/time.out"
 }
 
 median () { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # run WORKLOAD: TOOL:command pairs in $cmds (an associative array), a
 # $prep command run before each timed run (e.g. restore the destination).
+# With $gib set (GiB of data moved), nbdferry's and nbdcopy's median CPU
+# time (user + system, = task-clock) per GiB is printed too.
 declare -A cmds
 run () {
-  local name=$1 tool r t m
-  declare -A times rss
-  for tool in "${!cmds[@]}"; do times[$tool]=""; rss[$tool]=0; done
+  local name=$1 tool r t m c
+  declare -A times rss cpu
+  for tool in "${!cmds[@]}"; do times[$tool]=""; rss[$tool]=0; cpu[$tool]=""; done
   for ((r = 0; r < reps; r++)); do
     for tool in $(printf '%s\n' "${!cmds[@]}" | sort | { [ $((r % 2)) = 0 ] && cat || tac; }); do
       eval "${prep:-true}"
       sync                      # no writeback of the last run in this one
-      read -r t m < <(timed bash -c "${cmds[$tool]}")
-      times[$tool]+="$t "
+      read -r t m c < <(timed bash -c "${cmds[$tool]}")
+      times[$tool]+="$t "; cpu[$tool]+="$c "
       [ "$m" -gt "${rss[$tool]}" ] && rss[$tool]=$m
     done
   done
@@ -63,6 +66,10 @@ run () {
     printf '  %s %6.2fs %5dMiB' "$tool" "$t" $((rss[$tool] / 1024))
     [ "$tool" != nbdferry ] &&
       printf ' (x%.2f)' "$(echo "$t / $base" | bc -l)"
+    if [ -n "${gib:-}" ] && [[ $tool = nbdferry || $tool = nbdcopy ]]; then
+      c=$(echo ${cpu[$tool]} | tr ' ' '\n' | median)
+      printf ' cpu %.2fs/GiB' "$(echo "$c / $gib" | bc -l)"
+    fi
   done
   echo
 }
@@ -213,6 +220,103 @@ w_serve-write () {
     prep="rm -f out.img; truncate -s 4G out.img"
     run "write>$s"
   done
+}
+
+# --- issue 12: where real images and destinations differ ----------------------
+# An image with 4 KiB of data every STEP bytes (FILE SIZE STEP).
+make_frag () {
+  [ -f "$1" ] && return 0
+  perl -e 'my ($f, $size, $step) = @ARGV;
+    open (my $h, ">", $f) or die; truncate ($h, $size) or die;
+    my $buf = join ("", map { chr (int (rand (256))) } 1..8192);
+    for (my $o = 0; $o < $size; $o += $step) {
+      sysseek ($h, $o, 0); syswrite ($h, substr ($buf, ($o / $step) % 4096, 4096)) == 4096 or die;
+    }' "$1" "$2" "$3"
+}
+# An NBD destination already full of data, or fresh.  dest KIND STATE SIZE
+# (re)starts it as $dir/dst.sock: nbdkit memory, nbdkit file over a file,
+# qemu-nbd over a raw file.
+dest () {
+  local kind=$1 state=$2 size=$3
+  stop_servers
+  rm -f dst.img
+  case $kind in
+    mem) serve dst memory "$size"
+         [ "$state" = fresh ] ||
+           nbdcopy -- [ nbdkit -r pattern "$size" ] "$(uri dst)" ;;
+    file|qemu)
+      if [ "$state" = fresh ]; then truncate -s "$size" dst.img
+      else fallocate -l "$size" dst.img; fi
+      if [ "$kind" = file ]; then serve dst file dst.img
+      else
+        qemu-nbd -f raw -k "$dir/dst.sock" --pid-file="$dir/dst.pid" \
+                 --fork -t dst.img
+      fi ;;
+  esac
+}
+w_dirty-nbd () {
+  local k
+  [ -f dense1g.img ] || "$ferry" random:1G dense1g.img
+  [ -f sparse2g.img ] || "$ferry" sparse-random:2G,percent=10 sparse2g.img
+  warm dense1g.img sparse2g.img
+  for k in mem file qemu; do
+    both dense1g.img "$(uri dst)"; prep="dest $k dirty 1G"; gib=1
+    run "dense>$k(dirty)"
+    both sparse2g.img "$(uri dst)"; prep="dest $k dirty 2G"; gib=0.2
+    run "10%>$k(dirty)"
+    prep="dest $k fresh 2G"
+    run "10%>$k(fresh)"
+  done
+  gib=; stop_servers
+}
+# 4 GiB, 4 KiB of data every 64 KiB (65,536 extents) and every 8 KiB
+# (524,288 extents), to a new file in $FRAG_OUT (default $dir).  On a file
+# system mounted with discard, removing a copy discards each extent in
+# turn, for minutes: point FRAG_OUT at one without (a loop-mounted ext4).
+w_frag () {
+  local out=${FRAG_OUT:-$dir}/out.img
+  make_frag frag64k.img $((4 << 30)) 65536; make_frag frag8k.img $((4 << 30)) 8192
+  warm frag64k.img; copy_cmds frag64k.img "$out" cp; prep="rm -f $out"
+  gib=0.25; run "frag 64K"
+  warm frag8k.img; copy_cmds frag8k.img "$out" cp; gib=2
+  run "frag 8K"; gib=; rm -f "$out"
+}
+w_frag-nbd () {                 # the same through nbdkit file: to null: and a file
+  local f out=${FRAG_OUT:-$dir}/out.img
+  make_frag frag64k.img $((4 << 30)) 65536; make_frag frag8k.img $((4 << 30)) 8192
+  for f in 64k 8k; do
+    warm frag$f.img; serve src -r file frag$f.img
+    gib=$([ $f = 64k ] && echo 0.25 || echo 2)
+    both "$(uri src)" null:; prep=""
+    run "frag$f>null"
+    both "$(uri src)" "$out"; prep="rm -f $out"
+    run "frag$f>file"
+  done
+  gib=; stop_servers; rm -f "$out"
+}
+# 8 TiB, 256 MiB of data in 256 extents of 1 MiB, to a new file.  nbdcopy
+# takes over 30 s here: only with HUGE_NBDCOPY=1.
+w_huge-sparse () {
+  [ -f huge.img ] ||
+    perl -e 'open (my $h, ">", "huge.img") or die; truncate ($h, 8 << 40) or die;
+      my $buf = join ("", map { chr (int (rand (256))) } 1..(1 << 20));
+      for my $i (0..255) { sysseek ($h, $i << 35, 0); syswrite ($h, $buf) or die; }'
+  copy_cmds huge.img out.img; prep="rm -f out.img"
+  [ -n "${HUGE_NBDCOPY:-}" ] || unset 'cmds[nbdcopy]'
+  run "8T sparse"
+}
+# 5 ms per request (nbdkit delay filter, 64 threads) to null:.
+w_latency-dense () {
+  [ -f dense2g.img ] || "$ferry" random:2G dense2g.img
+  warm dense2g.img
+  serve src -r -t 64 --filter=delay file dense2g.img delay-read=5ms delay-extents=5ms
+  both "$(uri src)" null:; prep=""; gib=2
+  run "lat dense 2G"; gib=; stop_servers
+}
+w_latency-sparse () {
+  serve src -r -t 64 --filter=delay sparse-random 8G delay-read=5ms delay-extents=5ms
+  both "$(uri src)" null:; prep=""; gib=0.8
+  run "lat 10% 8G"; gib=; stop_servers
 }
 
 make_inputs
