@@ -27,6 +27,7 @@ LOCAL_SH_TESTS = \
 	tests/test-file-dense.sh \
 	tests/test-file-sizes.sh \
 	tests/test-file-sparse.sh \
+	tests/test-file-fragmented.sh \
 	tests/test-file-big-sparse.sh \
 	tests/test-file-allocated.sh \
 	tests/test-file-existing.sh \

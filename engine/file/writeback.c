@@ -13,6 +13,7 @@ writeback_init (struct writeback *wb, int fd)
   wb->fd = fd;
   pthread_mutex_init (&wb->lock, NULL);
   wb->head = wb->n = 0;
+  wb->lo = wb->hi = wb->bytes = 0;
 }
 
 /* Best effort: a failure here costs memory, never data.  Called without
@@ -27,7 +28,7 @@ drop (int fd, uint64_t offset, uint64_t count)
     posix_fadvise (fd, offset, count, POSIX_FADV_DONTNEED);
 }
 
-/* Take the oldest write out of the window (under the lock). */
+/* Take the oldest range out of the window (under the lock). */
 static void
 pop_oldest (struct writeback *wb, uint64_t *offset, uint64_t *count)
 {
@@ -37,30 +38,84 @@ pop_oldest (struct writeback *wb, uint64_t *offset, uint64_t *count)
   wb->n--;
 }
 
+/* What closing a range leaves to do outside the lock. */
+struct closed {
+  bool started, dropped;
+  uint64_t offset, count;       /* the range closed: start its writeback */
+  uint64_t old_offset, old_count; /* the oldest range: wait and drop it */
+};
+
+/* Close the open range into the window (under the lock). */
+static void
+close_range (struct writeback *wb, struct closed *c)
+{
+  if (wb->bytes == 0)
+    return;
+  c->started = true;
+  c->offset = wb->lo;
+  c->count = wb->hi - wb->lo;
+  c->dropped = wb->n == WRITEBACK_WINDOW;
+  if (c->dropped)
+    pop_oldest (wb, &c->old_offset, &c->old_count);
+  wb->w[(wb->head + wb->n) % WRITEBACK_WINDOW].offset = c->offset;
+  wb->w[(wb->head + wb->n) % WRITEBACK_WINDOW].count = c->count;
+  wb->n++;
+  wb->bytes = 0;
+}
+
+static void
+act (const struct writeback *wb, const struct closed *c)
+{
+  if (c->started)
+    sync_file_range (wb->fd, c->offset, c->count, SYNC_FILE_RANGE_WRITE);
+  if (c->dropped)
+    drop (wb->fd, c->old_offset, c->old_count);
+}
+
 void
 writeback_add (struct writeback *wb, uint64_t offset, uint64_t count)
 {
-  uint64_t old_offset = 0, old_count = 0;
-  bool full;
+  struct closed before = { 0 }, after = { 0 };
+  uint64_t end = offset + count;
 
-  if (wb->fd < 0)
+  if (wb->fd < 0 || count == 0)
     return;
-  sync_file_range (wb->fd, offset, count, SYNC_FILE_RANGE_WRITE);
   pthread_mutex_lock (&wb->lock);
-  full = wb->n == WRITEBACK_WINDOW;
-  if (full)
-    pop_oldest (wb, &old_offset, &old_count);
-  wb->w[(wb->head + wb->n) % WRITEBACK_WINDOW].offset = offset;
-  wb->w[(wb->head + wb->n) % WRITEBACK_WINDOW].count = count;
-  wb->n++;
+  /* A write that would stretch the open range too far starts a new one. */
+  if (wb->bytes > 0 &&
+      (end > wb->hi ? end : wb->hi) - (offset < wb->lo ? offset : wb->lo) >
+      WRITEBACK_SPAN)
+    close_range (wb, &before);
+  if (wb->bytes == 0) {
+    wb->lo = offset;
+    wb->hi = end;
+  }
+  else {
+    wb->lo = offset < wb->lo ? offset : wb->lo;
+    wb->hi = end > wb->hi ? end : wb->hi;
+  }
+  wb->bytes += count;
+  if (wb->bytes >= WRITEBACK_CHUNK)
+    close_range (wb, &after);
   pthread_mutex_unlock (&wb->lock);
-  if (full)
-    drop (wb->fd, old_offset, old_count);
+  act (wb, &before);
+  act (wb, &after);
 }
 
 void
 writeback_finish (struct writeback *wb)
 {
+  pthread_mutex_lock (&wb->lock);
+  if (wb->bytes > 0) {
+    /* The open range is waited for and dropped with the rest. */
+    uint64_t lo = wb->lo, hi = wb->hi;
+
+    wb->bytes = 0;
+    pthread_mutex_unlock (&wb->lock);
+    drop (wb->fd, lo, hi - lo);
+  }
+  else
+    pthread_mutex_unlock (&wb->lock);
   for (;;) {
     uint64_t offset, count;
 
