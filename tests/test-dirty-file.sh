@@ -30,9 +30,12 @@ tail -n1 "$tmp/progress" |
   fail "progress does not count the dirty bytes: $(tail -n1 "$tmp/progress")"
 
 # Zeroed and discarded ranges that held data are holes now: at least the
-# discarded MiB and the zeroed 256k less the 64k of new data.
+# discarded MiB and the zeroed 256k less the 64k of new data.  st_blocks
+# also counts the file system's own extent-tree blocks, and when the data
+# reaches the disk decides how many (ext4: one more here once writeback is
+# started per byte range): 16k of slack for them.
 [ "$(allocated "$tmp/dst")" -le \
-  $(( $(allocated "$tmp/old.raw") - MiB - 192 * 1024 )) ] ||
+  $(( $(allocated "$tmp/old.raw") - MiB - 192 * 1024 + 16 * 1024 )) ] ||
   fail "zeroed ranges were not punched"
 
 # A clean range is not touched, even where it differs from the source.
