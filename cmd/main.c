@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "blkhash.h"
 #include "cleanup.h"
 #include "copy.h"
 #include "dirty.h"
@@ -141,6 +142,29 @@ now (void)
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* --blkhash: one line of hex, on stdout or in --blkhash-file (as nbdcopy). */
+static int
+print_blkhash (const struct cmdline *cl, uint64_t size)
+{
+  char hex[BLKHASH_HEX_MAX];
+  FILE *fp = stdout;
+
+  if (blkhash_finish (cl->copy.blkhash, size, hex) == -1) {
+    fprintf (stderr, "nbdferry: %s\n", last_error (errno));
+    return -1;
+  }
+  if (cl->blkhash_file && (fp = fopen (cl->blkhash_file, "w")) == NULL) {
+    fprintf (stderr, "nbdferry: --blkhash-file: %s: %m\n", cl->blkhash_file);
+    return -1;
+  }
+  fprintf (fp, "%s\n", hex);
+  if ((fp == stdout ? fflush (fp) : fclose (fp)) == EOF) {
+    fprintf (stderr, "nbdferry: writing the blkhash: %m\n");
+    return -1;
+  }
+  return 0;
+}
+
 static int
 copy_main (struct cmdline *cl)
 {
@@ -180,6 +204,8 @@ copy_main (struct cmdline *cl)
   }
   if (verbose)
     summary (cl, &st, now () - t0);
+  if (cl->copy.blkhash && print_blkhash (cl, st.total) == -1)
+    return 1;
   return 0;
 }
 
@@ -203,5 +229,8 @@ main (int argc, char *argv[])
   free (cl.src_cmd);
   free (cl.dst_cmd);
   free (cl.dirty_bitmap);
+  free (cl.blkhash_spec);
+  free (cl.blkhash_file);
+  blkhash_free (cl.copy.blkhash);
   return r;
 }

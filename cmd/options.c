@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "args.h"
+#include "blkhash.h"
+#include "error.h"
 #include "optparse.h"
 #include "options.h"
 
@@ -46,6 +48,39 @@ progress_format_opt (const char *prog, const char *arg)
   else
     return arg_invalid (prog, "--progress-format", arg,
                         "expected percent or json");
+  return 0;
+}
+
+static int
+blkhash_opt (const char *prog, const char *arg)
+{
+  free (cl.blkhash_spec);
+  cl.blkhash_spec = strdup (arg && *arg ? arg : BLKHASH_DEFAULT_ALG);
+  if (cl.blkhash_spec == NULL) {
+    perror (prog);
+    return -1;
+  }
+  return 0;
+}
+
+/* Bad --blkhash values are refused before anything is opened. */
+static int
+blkhash_check (const char *prog)
+{
+  if (cl.blkhash_file && !cl.blkhash_spec &&
+      blkhash_opt (prog, NULL) == -1)
+    return -1;
+  if (cl.blkhash_spec == NULL)
+    return 0;
+  if (cl.dirty_bitmap) {
+    fprintf (stderr, "%s: --blkhash needs the whole source: a "
+             "--dirty-bitmap copy reads only what changed\n", prog);
+    return -1;
+  }
+  if ((cl.copy.blkhash = blkhash_new (cl.blkhash_spec)) == NULL) {
+    fprintf (stderr, "%s: %s\n", prog, last_error (errno));
+    return -1;
+  }
   return 0;
 }
 
@@ -94,6 +129,15 @@ static struct opt options[] = {
     .help = "Copy only what the NBD source's qemu:dirty-bitmap:NAME marks "
     "changed into DESTINATION, an earlier copy of the same size, patched in "
     "place (never truncated, never taken as zero; see DELTA COPIES)" },
+  { "blkhash", 0, "ALG[/BLOCKSIZE]", .call = blkhash_opt,
+    .flags = OPT_OPTIONAL,
+    .help = "Compute the blkhash digest of the source (as nbdcopy and "
+    "blksum) while copying and print it in hex on stdout; ALG is md5, sha1, "
+    "sha224, sha256 (default), sha384, sha512 or another GnuTLS digest, "
+    "BLOCKSIZE a power of 2 up to 64M (default 64k)" },
+  { "blkhash-file", 0, "FILE", .string = &cl.blkhash_file,
+    .help = "Write the --blkhash digest to FILE instead of stdout (implies "
+    "--blkhash)" },
   { "verbose", 'v', .incr = &cl.copy.verbose,
     .help = "Print the limits of each side, the plan, and a summary" },
   { NULL }
@@ -138,6 +182,8 @@ parse_cmdline (int argc, char *argv[], struct cmdline *out)
   r = opt_parse (&program, argc, argv, words);
   if (r == 0)
     r = check_combinations ();
+  if (r == 0)
+    r = blkhash_check (program.name);
   cl.copy.connections = cl.connections;
   cl.src = words[0].word;
   cl.src_cmd = words[0].command;

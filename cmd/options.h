@@ -22,6 +22,8 @@ struct cmdline {
   /* SRC and DST: a word, or a [ CMD ARGS ] group (word NULL). */
   const char *src, *dst;
   char **src_cmd, **dst_cmd;
+  char *blkhash_spec;           /* --blkhash ALG[/BLOCKSIZE], or NULL */
+  char *blkhash_file;           /* --blkhash-file, or NULL: stdout */
 };
 
 /* 0: go on; 1: done, exit 0 (--help, --version); -1: error printed. */

@@ -34,6 +34,10 @@ struct copy {
 extern void copy_fail (struct copy *cp, struct backend *b, const char *op,
                        uint64_t offset, uint64_t count, int err);
 
+/* --blkhash: the source holds buf (NULL: zeroes) at offset. */
+extern void copy_hash (struct copy *cp, const void *buf, uint64_t offset,
+                       uint64_t count);
+
 /* Credit completed bytes of the source. */
 extern void copy_progress (struct copy *cp, uint64_t bytes);
 

@@ -243,6 +243,7 @@ writer (struct ring *r)
     c = &r->c[r->head];
     pthread_mutex_unlock (&r->lock);
 
+    copy_hash (r->cp, c->hole ? NULL : c->buf, c->offset, c->count);
     if (write_chunk (r, c) == 0)
       copy_progress (r->cp, c->count);
 

@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <stdlib.h>
 
+#include "blkhash.h"
 #include "copy-internal.h"
 #include "dirty.h"
 #include "extents.h"
@@ -229,6 +230,7 @@ process (struct worker *w, struct op *op)
   }
   else if (op->kind == OP_READ) {
     atomic_fetch_add (&st->read, op->count);
+    copy_hash (cp, op->slot->buf, op->offset, op->count);
     write_slot (w, op->slot);
   }
   else {
@@ -356,8 +358,10 @@ copy_range (struct worker *w, uint64_t start, uint64_t end)
   for (i = 0; i < w->ext.len && !atomic_load (&cp->stop); ++i) {
     const struct extent *e = &w->ext.ptr[i];
 
-    if (e->type & EXTENT_ZERO)
+    if (e->type & EXTENT_ZERO) {
+      copy_hash (cp, NULL, e->offset, e->length);
       zero_range (w, e->offset, e->length);
+    }
     else
       read_range (w, e->offset, e->length);
   }
@@ -436,6 +440,27 @@ worker_free (struct worker *w)
   backend_close (w->dst);
 }
 
+/* --blkhash keeps a bounded ring of units: a worker too far ahead of the
+ * unit it waits for finishes what it holds (which may be that unit), then
+ * waits.
+ */
+static void
+hash_begin (struct worker *w, uint64_t start)
+{
+  struct copy *cp = w->cp;
+  int r;
+
+  while (cp->opts->blkhash && !atomic_load (&cp->stop) &&
+         (r = blkhash_begin (cp->opts->blkhash, start)) != 0) {
+    if (r == -1)
+      copy_fail (cp, cp->src, "blkhash", start, COPY_UNIT, errno);
+    else if (w->in_flight > 0)
+      step (w);
+    else
+      blkhash_wait (cp->opts->blkhash, start, &cp->stop);
+  }
+}
+
 void *
 copy_worker (void *arg)
 {
@@ -450,6 +475,7 @@ copy_worker (void *arg)
 
     if (start >= cp->size)
       break;
+    hash_begin (&w, start);
     copy_unit (&w, start,
                cp->size - start < COPY_UNIT ? cp->size : start + COPY_UNIT);
   }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "blkhash.h"
 #include "cleanup.h"
 #include "copy-internal.h"
 #include "dirty.h"
@@ -48,6 +49,14 @@ copy_progress (struct copy *cp, uint64_t bytes)
   atomic_fetch_add (&cp->stats->done, bytes);
   if (cp->opts->progress)
     progress_update (cp->opts->progress, atomic_load (&cp->stats->done));
+}
+
+void
+copy_hash (struct copy *cp, const void *buf, uint64_t offset, uint64_t count)
+{
+  if (cp->opts->blkhash &&
+      blkhash_update (cp->opts->blkhash, buf, offset, count) == -1)
+    copy_fail (cp, cp->src, "blkhash", offset, count, errno);
 }
 
 static unsigned
@@ -228,6 +237,13 @@ copy_run (struct backend *src, struct backend *dst,
   stats->total = cp.size = src->is_stream ? 0 : src->size;
   stats->workers = src->is_stream || dst->is_stream ? 1 : count_workers (&cp);
   plan_copy (&cp);
+  /* Each worker holds a unit or two; the rest of the ring lets fast
+   * workers run ahead of a slow one.
+   */
+  if (opts->blkhash &&
+      blkhash_start (opts->blkhash, src->is_stream ? -1 : src->size,
+                     COPY_UNIT, 4 * stats->workers + 4) == -1)
+    return -1;
   if (open_rmw (&cp) == -1)
     return -1;
   r = copy_body (&cp);

@@ -10,6 +10,7 @@
 #include "backend.h"
 #include "blocksize.h"
 
+struct blkhash;
 struct progress;
 
 struct copy_opts {
@@ -28,6 +29,7 @@ struct copy_opts {
                                  * dirty bitmap marks (engine/dirty.h) */
   int verbose;
   struct progress *progress;    /* or NULL */
+  struct blkhash *blkhash;      /* --blkhash: fed what the source holds */
 };
 
 struct copy_stats {

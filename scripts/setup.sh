@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 packages=(
   # build
   gcc make autoconf automake pkg-config perl
-  libnbd-dev libzstd-dev libaio-dev libpopt-dev
+  libnbd-dev libzstd-dev libaio-dev libpopt-dev libgnutls28-dev
   # tests: real peers and tools
   nbdkit nbdkit-plugin-dev qemu-utils libnbd-bin python3-libnbd nbd-server
   gnutls-bin zstd valgrind util-linux e2fsprogs time bc strace
