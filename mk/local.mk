@@ -9,6 +9,7 @@ libengine_a_SOURCES += \
 	engine/stream/stream.c engine/stream/stream.h
 
 libendpoints_a_SOURCES += \
+	sources/sources.h sinks/sinks.h \
 	sources/file.c sources/stdin.c \
 	sources/synthetic.c sources/synthetic.h \
 	sinks/file.c sinks/null.c sinks/stdout.c
