@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # dist: the licence, the release tarball and what checks them.
-EXTRA_DIST += COPYING DESIGN.md \
+EXTRA_DIST += COPYING DESIGN.md PROTOCOL.md \
 	scripts/check.sh scripts/demo.sh scripts/setup.sh
 
-DIST_SH_TESTS = tests/test-spdx.sh
+DIST_SH_TESTS = tests/test-spdx.sh tests/test-docs-in-tree.sh
 TESTS += $(DIST_SH_TESTS)
 EXTRA_DIST += $(DIST_SH_TESTS)
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nbdferry: NBD wire constants (../shared/NBD-PROTOCOL.md), shared by the
+/* nbdferry: NBD wire constants (PROTOCOL.md), shared by the
  * init-state probe (client side) and the embedded server.
  * All multi-byte fields on the wire are big-endian.
  */

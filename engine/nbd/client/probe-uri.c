@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: where a plain NBD URI points, for the init-state probe.
  *
- * Only nbd:// and nbd+unix:// (NBD-PROTOCOL.md A.18); TLS and vsock URIs are
+ * Only nbd:// and nbd+unix:// (PROTOCOL.md "URIs"); TLS and vsock URIs are
  * left to libnbd alone.  Anything we do not understand means "do not probe",
  * never an error: libnbd parses the URI for real.
  */

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nbdferry: the init-state probe (DESIGN.md "NBD client specifics").
+/* nbdferry: the init-state probe (DESIGN.md "Endpoints").
  *
- * libnbd 1.14 cannot read NBD_INFO_INIT_STATE (NBD-PROTOCOL.md §B), so
- * before libnbd connects we run a tiny handshake of our own on a plain
- * socket: fixed newstyle, NBD_OPT_INFO asking for types 0, 3 and 4, then
- * NBD_OPT_ABORT.  It never fails: anything unexpected (an old server, TLS
- * required, a timeout, a malformed reply) gives 0, "unknown".
+ * libnbd 1.14 cannot read NBD_INFO_INIT_STATE (PROTOCOL.md "The
+ * initial-state extension"), so before libnbd connects we run a tiny
+ * handshake of our own on a plain socket: fixed newstyle, NBD_OPT_INFO
+ * asking for types 0, 3 and 4, then NBD_OPT_ABORT.  It never fails:
+ * anything unexpected (an old server, TLS required, a timeout, a malformed
+ * reply) gives 0, "unknown".
  */
 #ifndef NBDFERRY_NBD_PROBE_H
 #define NBDFERRY_NBD_PROBE_H

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nbdferry: the fixed newstyle handshake (NBD-PROTOCOL.md A.3-A.7, A.14).
+/* nbdferry: the fixed newstyle handshake (PROTOCOL.md "Handshake",
+ * "Metadata contexts").
  *
  * Every length from the client is checked against what the option can
  * legitimately carry before anything is read into memory; option data lives

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nbdferry: NBD replies (NBD-PROTOCOL.md A.11, A.12).
+/* nbdferry: NBD replies (PROTOCOL.md "Replies").
  *
  * Simple replies without structured replies; with them, chunks for READ and
  * BLOCK_STATUS (simple replies elsewhere); with extended headers, extended

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nbdferry: reading and checking NBD requests (NBD-PROTOCOL.md A.9-A.12).
+/* nbdferry: reading and checking NBD requests (PROTOCOL.md "Requests").
  *
  * A request breaking an advertised limit is answered here, before the
  * backend sees it; a payload we refuse is read and thrown away without

@@ -27,7 +27,8 @@ struct export {
   uint64_t minimum, preferred, maximum; /* advertised */
   bool read_only;
 
-  /* Init state goes stale through our own writes (NBD-PROTOCOL.md §B). */
+  /* Init state goes stale through our own writes (PROTOCOL.md
+   * "The initial-state extension"). */
   atomic_bool dirtied;          /* data written or trimmed: not all zero */
   atomic_bool filled;           /* written or zeroed: holes may be gone */
 };

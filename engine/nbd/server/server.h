@@ -5,7 +5,8 @@
  * Exports one or more already opened backends, by name, over any number of
  * listening sockets, in clear text or through TLS (NBD_OPT_STARTTLS).
  * Fixed newstyle handshake only; structured replies, base:allocation,
- * extended headers and the private NBD_INFO_INIT_STATE (NBD-PROTOCOL.md §B).
+ * extended headers and the private NBD_INFO_INIT_STATE (PROTOCOL.md
+ * "The initial-state extension").
  * Every connection gets a thread reading requests and a small pool of
  * workers calling the backend's sync hooks (thread-safe by contract) and
  * writing whole replies under a per-connection lock.  Nothing here prints:
