@@ -22,3 +22,8 @@ distcheck-hook:
 	    exit 1; \
 	  fi; \
 	fi
+
+# The Debian package: scripts/build-deb.sh builds it (CI runs it).
+EXTRA_DIST += debian/changelog debian/control debian/copyright \
+	debian/nbdferry.docs debian/rules debian/source/format \
+	scripts/build-deb.sh
