@@ -145,7 +145,11 @@ standard (const struct opt_program *p, poptContext ctx, int val)
     poptSetOtherOptionHelp (ctx, p->usage);
     poptPrintUsage (ctx, stdout, 0);
     break;
-  case STD_VERSION: printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION); break;
+  case STD_VERSION:
+    printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+    if (p->version)
+      p->version ();
+    break;
   default: list_options (p, val);
   }
   return 1;
@@ -202,6 +206,12 @@ bare_optional (const struct opt_program *p, char *word, char **owned)
   return word;
 }
 
+static unsigned
+max_words (const struct opt_program *p)
+{
+  return p->max_words ? p->max_words : p->nwords;
+}
+
 /* Lift "[ CMD ARGS ]" groups out of argv before popt sees them, so options
  * of the server's command line are never taken for ours.  Each group is
  * copied out (argv is compacted in place) and replaced by a placeholder
@@ -223,7 +233,7 @@ lift_commands (const struct opt_program *p, int *argc, char **argv,
     }
     for (j = i + 1; j < *argc && strcmp (argv[j], "]") != 0; ++j)
       ;
-    if (j == *argc || j == i + 1 || n == p->nwords || n == 4) {
+    if (j == *argc || j == i + 1 || n == max_words (p) || n == 4) {
       fprintf (stderr, "%s: '[' at argument %d: expected "
                "'[ CMD ARGS ]' with a command and a closing ']'\n",
                p->name, i);
@@ -253,7 +263,7 @@ take_words (const struct opt_program *p, poptContext ctx, char **cmds[],
 
   for (n = 0; args && args[n]; ++n)
     ;
-  if (n != p->nwords) {
+  if (n < p->nwords || n > max_words (p)) {
     fprintf (stderr, "%s: expected %s (got %u argument%s); try --help\n",
              p->name, p->words_needed, n, n == 1 ? "" : "s");
     return -1;
@@ -314,7 +324,7 @@ opt_parse (const struct opt_program *p, int argc, char *argv[],
   char **owned;
   int i, r, given = argc;
 
-  memset (words, 0, p->nwords * sizeof *words);
+  memset (words, 0, max_words (p) * sizeof *words);
   if (check_table (p) == -1)
     return -1;
   owned = calloc (argc, sizeof *owned);
@@ -345,7 +355,7 @@ opt_free (const struct opt_program *p, struct opt_word *words)
       free (*o->string);
       *o->string = NULL;
     }
-  for (i = 0; i < p->nwords; ++i) {
+  for (i = 0; i < max_words (p); ++i) {
     free (words[i].word);
     free (words[i].command);
     words[i] = (struct opt_word) { NULL };

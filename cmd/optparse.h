@@ -54,12 +54,14 @@ struct opt_program {
   const char *name;             /* "nbdferry serve": messages and --help */
   const char *usage;            /* the words, for --help and --usage */
   const char *words_needed;     /* "SOURCE and DESTINATION": the error */
-  unsigned nwords;              /* exactly this many words */
+  unsigned nwords;              /* at least (exactly) this many words */
+  unsigned max_words;           /* and at most this many (0: nwords) */
   struct opt *options;          /* ends with { NULL } */
+  void (*version) (void);       /* more --version lines, or NULL */
 };
 
 /* Parse argv (which is edited in place) into the table's targets and
- * words[0 .. nwords-1].  --help, --usage, --version and the hidden lists
+ * words[0 .. max_words-1] (unused ones are zero).  --help, --usage, --version and the hidden lists
  * are added to every program.  Returns 0 to go on, 1 when the program
  * should exit with status 0, or -1 after printing one line naming the
  * option or the word.

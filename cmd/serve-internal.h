@@ -16,6 +16,7 @@ struct server;
 struct server_config;
 
 #define SERVE "nbdferry serve"
+#define SERVE_MAX_EXPORTS 16    /* NAME=TARGET words on one command line */
 
 /* The command line (serve-options.c).  A field per option; strings are
  * NULL and numbers 0 when the option was not given.
@@ -23,18 +24,34 @@ struct server_config;
 struct serve_args {
   char *unix_path, *port, *bind, *size, *export_name, *description;
   char *run, *pidfile;
+  char *tls_psk, *tls_certificates;
   uint64_t bs_min, bs_pref, bs_max;
-  bool read_only, direct;
+  bool read_only, direct, tls_verify_peer;
   unsigned threads, max_conns, timeout;
+  unsigned idle_timeout;        /* seconds; 0: none */
+  int tls;                      /* enum server_tls */
   int verbose;
 };
 
 /* Parse argv into *a (owned by serve-options.c until serve_args_free) and
- * the TARGET word.  0: go on; 1: exit 0 (--help); -1: error printed.
+ * the words (targets[SERVE_MAX_EXPORTS]).  0: go on; 1: exit 0 (--help);
+ * -1: error printed.
  */
 extern int serve_parse (int argc, char *argv[], struct serve_args **a,
-                        struct opt_word *target);
-extern void serve_args_free (struct opt_word *target);
+                        struct opt_word *targets);
+extern void serve_args_free (struct opt_word *targets);
+
+/* The exports the words name (serve-exports.c): NAME=TARGET, or a plain
+ * TARGET named by --export-name.  -1 after printing the error.
+ */
+struct serve_export {
+  const char *name;             /* points into the word, or --export-name */
+  const char *target;           /* NULL for a [ CMD ARGS ] group */
+  char **command;
+};
+extern int serve_exports (const struct serve_args *a,
+                          const struct opt_word *words,
+                          struct serve_export *out, size_t *n);
 
 /* The advertised block-size limits (serve-limits.c); may wrap *bp in the
  * read-modify-write filter.  -1 after printing the error.

@@ -4,27 +4,93 @@
  */
 #include <config.h>
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "nbd/server/server.h"
 #include "serve-internal.h"
 
 /* The table's targets (cmd/ may hold global state). */
-static struct serve_args args;
+static struct serve_args args = { .idle_timeout = 300 };
+
+/* A decimal number from 0 to max, nothing else around it. */
+static int
+number (const char *prog, const char *opt, const char *arg,
+        unsigned long max, const char *why, unsigned long *v)
+{
+  char *end;
+
+  errno = 0;
+  *v = strtoul (arg, &end, 10);
+  if (!*arg || *end || errno || *v > max || arg[0] == '-' || arg[0] == '+')
+    return arg_invalid (prog, opt, arg, why);
+  return 0;
+}
+
+/* --port: 0 (any free port) to 65535. */
+static int
+set_port (const char *prog, const char *arg)
+{
+  unsigned long v;
+
+  if (number (prog, "--port", arg, 65535, "expected a TCP port number "
+              "from 1 to 65535 (0: any free port)", &v) == -1)
+    return -1;
+  free (args.port);
+  args.port = strdup (arg);
+  if (args.port == NULL) {
+    perror (prog);
+    return -1;
+  }
+  return 0;
+}
+
+static int
+set_idle_timeout (const char *prog, const char *arg)
+{
+  unsigned long v;
+
+  if (number (prog, "--idle-timeout", arg, 86400 * 365,
+              "expected seconds (0: no timeout)", &v) == -1)
+    return -1;
+  args.idle_timeout = v;
+  return 0;
+}
+
+static int
+set_tls (const char *prog, const char *arg)
+{
+  if (strcmp (arg, "off") == 0)
+    args.tls = SERVER_TLS_OFF;
+  else if (strcmp (arg, "on") == 0)
+    args.tls = SERVER_TLS_ON;
+  else if (strcmp (arg, "require") == 0)
+    args.tls = SERVER_TLS_REQUIRE;
+  else
+    return arg_invalid (prog, "--tls", arg, "expected off, on or require");
+  return 0;
+}
 
 static struct opt options[] = {
   { "unix", 'U', "PATH", .string = &args.unix_path,
     .help = "Serve on a Unix socket",
     .man = "Listen on a Unix domain socket at PATH (removed again when the "
     "server exits)." },
-  { "port", 'p', "N", .string = &args.port,
+  { "port", 'p', "N", .call = set_port,
     .help = "Serve on a TCP port (default 10809)",
     .man = "Listen on TCP port N (default 10809 when neither B<--unix> nor "
-    "socket activation is used).  Port C<0> picks a free port, useful with "
-    "B<--run>." },
+    "socket activation is used), from 1 to 65535; any other value is "
+    "refused.  Port C<0> picks a free port, useful with B<--run>." },
   { "bind", 0, "ADDR", .string = &args.bind,
     .help = "Address to listen on (default 127.0.0.1)",
     .man = "The address to listen on for TCP.  The default is C<127.0.0.1>: "
     "the server is reachable from the local host only unless this is "
-    "given.  There is no TLS and no authentication yet (see L</TLS>), so "
-    "expose the server only on networks you trust." },
+    "given.  Without B<--tls> anyone who can reach the port can read and "
+    "write the export, in clear text: use B<--tls=require> on networks you "
+    "do not trust (see L</TLS>)." },
   { "read-only", 'r', .flag = &args.read_only,
     .help = "Export read-only",
     .man = "Export read-only: the target is opened read-only, the export is "
@@ -102,6 +168,46 @@ static struct opt options[] = {
     .help = "Seconds a client has to finish the handshake (default 30)",
     .man = "A client that has not finished option negotiation after SECS "
     "seconds (default 30) is disconnected." },
+  { "idle-timeout", 0, "SECS", .call = set_idle_timeout,
+    .help = "Close a client silent for SECS seconds with nothing in flight "
+    "(default 300, 0: never)",
+    .man = "A client that has sent nothing for SECS seconds (default 300) "
+    "while none of its requests is being served is disconnected, so that "
+    "silent clients do not hold connections for ever.  C<0> turns the "
+    "timeout off: do that for clients that may stay silent for long, such "
+    "as a virtual machine running from the export.\n\n"
+    "Independently, when B<--max-connections> clients are connected, a new "
+    "client is not refused while some connection has been silent for 5 "
+    "seconds with nothing in flight: the one silent longest is closed to "
+    "make room." },
+  { "tls", 0, "off|on|require", .call = set_tls,
+    .help = "TLS: off (default), on (offered), or require",
+    .man = "With B<on>, clients may upgrade the connection to TLS "
+    "(C<NBD_OPT_STARTTLS>) and others are served in clear text.  With "
+    "B<require>, a client must start TLS before anything else: every other "
+    "option before it is answered C<NBD_REP_ERR_TLS_REQD> (except "
+    "C<NBD_OPT_ABORT>), and no export name, size or list is sent in clear "
+    "text.  The same meanings as nbdkit's B<--tls>.  Credentials come from "
+    "B<--tls-certificates> or B<--tls-psk>.  A build without GnuTLS refuses "
+    "B<on> and B<require> (B<--version> says whether TLS is available)." },
+  { "tls-certificates", 0, "DIR", .string = &args.tls_certificates,
+    .help = "X.509 credentials: DIR/ca-cert.pem, server-cert.pem, "
+    "server-key.pem",
+    .man = "Load the X.509 credentials from DIR as nbdkit does: "
+    "F<server-cert.pem> and F<server-key.pem>, F<ca-cert.pem> (needed for "
+    "B<--tls-verify-peer>) and, if present, F<ca-crl.pem>.  A key file that "
+    "users other than its owner can read gets a warning." },
+  { "tls-psk", 0, "FILE", .string = &args.tls_psk,
+    .help = "Pre-shared keys, in psktool's format (USER:HEXKEY lines)",
+    .man = "Use pre-shared keys instead of certificates: FILE holds "
+    "C<username:hexkey> lines, as made by L<psktool(1)>.  A client with an "
+    "unknown user name or a wrong key fails the TLS handshake.  It takes "
+    "precedence over B<--tls-certificates>.  A FILE that users other than "
+    "its owner can read gets a warning." },
+  { "tls-verify-peer", 0, .flag = &args.tls_verify_peer,
+    .help = "Require a client certificate signed by DIR/ca-cert.pem",
+    .man = "With X.509, require the client to present a certificate signed "
+    "by F<ca-cert.pem> of B<--tls-certificates>." },
   { "verbose", 'v', .incr = &args.verbose,
     .help = "Log connections",
     .man = "Log refused clients, broken requests and failed requests on "
@@ -109,24 +215,34 @@ static struct opt options[] = {
   { NULL }
 };
 
+/* Whether --tls can work, for scripts and bug reports. */
+static void
+version (void)
+{
+  printf ("TLS: %s\n", server_tls_available () ? "yes (GnuTLS)"
+          : "no (built without GnuTLS)");
+}
+
 static const struct opt_program program = {
+  .version = version,
   .name = SERVE,
-  .usage = "TARGET | [ CMD ARGS ]",
-  .words_needed = "one TARGET",
+  .usage = "TARGET | [ CMD ARGS ] | NAME=TARGET...",
+  .words_needed = "one TARGET or up to 16 NAME=TARGET",
   .nwords = 1,
+  .max_words = SERVE_MAX_EXPORTS,
   .options = options,
 };
 
 int
 serve_parse (int argc, char *argv[], struct serve_args **a,
-             struct opt_word *target)
+             struct opt_word *targets)
 {
   *a = &args;
-  return opt_parse (&program, argc, argv, target);
+  return opt_parse (&program, argc, argv, targets);
 }
 
 void
-serve_args_free (struct opt_word *target)
+serve_args_free (struct opt_word *targets)
 {
-  opt_free (&program, target);
+  opt_free (&program, targets);
 }

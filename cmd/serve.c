@@ -44,8 +44,11 @@ log_stderr (void *opaque, const char *msg)
 
 struct serve_state {
   struct serve_args *a;
-  struct opt_word target;
-  struct backend *b;
+  struct opt_word words[SERVE_MAX_EXPORTS];
+  struct serve_export ex[SERVE_MAX_EXPORTS];
+  struct backend *b[SERVE_MAX_EXPORTS];
+  size_t n;                     /* exports */
+  bool wrote_pidfile;
   struct server *s;
   char *tmpdir;
   bool made_socket;
@@ -56,72 +59,103 @@ struct serve_state {
 static void
 cleanup_state (struct serve_state *st)
 {
+  size_t i;
+
   running = NULL;
   server_free (st->s);
-  if (st->b)
-    backend_close (st->b);
+  for (i = 0; i < st->n; ++i)
+    if (st->b[i])
+      backend_close (st->b[i]);
+  if (st->wrote_pidfile)
+    unlink (st->a->pidfile);
   if (st->made_socket)
     unlink (st->a->unix_path);
   if (st->tmpdir)
     rmdir (st->tmpdir);
   free (st->tmpdir);
   free (st->cp.uri);
-  serve_args_free (&st->target);
+  serve_args_free (st->words);
 }
 
-/* The target, opened in place (a file is never truncated by serve). */
+/* Export i's target, opened in place (a file is never truncated by
+ * serve).  *read_only says how it was opened.
+ */
 static int
-open_target (struct serve_state *st)
+open_target (struct serve_state *st, size_t i, bool *read_only)
 {
   struct serve_args *a = st->a;
-  const char *target = st->target.word;
+  const char *target = st->ex[i].target;
   struct endpoint_opts opts = {
-    .src_size = -1, .create_size = -1, .command = st->target.command,
+    .src_size = -1, .create_size = -1, .command = st->ex[i].command,
     .writable = !a->read_only, .direct = a->direct, .verbose = a->verbose,
     .in_place = true,
   };
   uint64_t size;
 
+  *read_only = a->read_only;
   /* As nbdkit does with a plugin that cannot write. */
   if (!a->read_only && !endpoint_writable (target)) {
     if (a->verbose)
       fprintf (stderr, SERVE ": %s cannot be written: serving it "
                "read-only\n", target ? target : "[ command ]");
-    a->read_only = true;
+    *read_only = true;
     opts.writable = false;
   }
   if (a->size) {
     if (arg_size (SERVE, "--size", a->size, &size, true) == -1)
       return -1;
-    if (a->read_only) {
+    if (*read_only) {
       fprintf (stderr, SERVE ": --size needs a writable target\n");
       return -1;
     }
     opts.create_size = size;
   }
-  st->b = endpoint_open (target, &opts);
-  return st->b ? 0 : -1;
+  st->b[i] = endpoint_open (target, &opts);
+  return st->b[i] ? 0 : -1;
 }
 
-/* The server object and its listening sockets. */
+/* Open export i and add it to the server (made by the first). */
+static int
+add_export (struct serve_state *st, size_t i, struct server_config *cfg)
+{
+  bool read_only;
+
+  if (open_target (st, i, &read_only) == -1)
+    return -1;
+  cfg->export_name = st->ex[i].name;
+  cfg->read_only = read_only;
+  cfg->minimum = cfg->preferred = cfg->maximum = 0;
+  if (serve_limits (st->a, &st->b[i], cfg) == -1)
+    return -1;
+  if (i == 0)
+    st->s = server_new (st->b[i], cfg);
+  if (i == 0 ? st->s == NULL : server_add_export (st->s, st->b[i], cfg) == -1) {
+    fprintf (stderr, SERVE ": %s\n", last_error (errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* The server object, its exports and its listening sockets. */
 static int
 start_server (struct serve_state *st)
 {
   struct serve_args *a = st->a;
   struct server_config cfg = {
-    .export_name = a->export_name, .description = a->description,
-    .read_only = a->read_only, .threads = a->threads,
+    .description = a->description, .threads = a->threads,
     .max_connections = a->max_conns, .handshake_timeout = a->timeout,
-    .log = a->verbose ? log_stderr : NULL,
+    .idle_timeout = a->idle_timeout, .tls = a->tls,
+    .tls_certificates = a->tls_certificates, .tls_psk = a->tls_psk,
+    .tls_verify_peer = a->tls_verify_peer,
+    .log = a->verbose ? log_stderr : NULL, .warn = log_stderr,
   };
+  size_t i;
 
-  if (serve_limits (a, &st->b, &cfg) == -1)
+  if (serve_exports (a, st->words, st->ex, &st->n) == -1)
     return -1;
-  st->s = server_new (st->b, &cfg);
-  if (st->s == NULL) {
-    fprintf (stderr, SERVE ": %s\n", last_error (errno));
-    return -1;
-  }
+  for (i = 0; i < st->n; ++i)
+    if (add_export (st, i, &cfg) == -1)
+      return -1;
   return serve_listen (st->s, a, &st->tmpdir, &st->made_socket,
                        &st->tcp_fd);
 }
@@ -138,6 +172,17 @@ check_args (const struct serve_args *a)
     fprintf (stderr, SERVE ": --export-name is too long\n");
     return -1;
   }
+  if (a->tls == SERVER_TLS_OFF && (a->tls_psk || a->tls_certificates ||
+                                   a->tls_verify_peer)) {
+    fprintf (stderr, SERVE ": --tls-psk, --tls-certificates and "
+             "--tls-verify-peer need --tls=on or --tls=require\n");
+    return -1;
+  }
+  if (a->tls != SERVER_TLS_OFF && !server_tls_available ()) {
+    fprintf (stderr, SERVE ": --tls: this nbdferry was built without "
+             "GnuTLS: TLS is not available\n");
+    return -1;
+  }
   return 0;
 }
 
@@ -148,18 +193,20 @@ static bool
 setup (struct serve_state *st, int argc, char *argv[], int *status)
 {
   struct sigaction sa = { .sa_handler = on_signal };
-  int r = serve_parse (argc, argv, &st->a, &st->target);
+  int r = serve_parse (argc, argv, &st->a, st->words);
 
   *status = r == 1 ? 0 : 1;
-  if (r != 0 || check_args (st->a) == -1 || open_target (st) == -1 ||
-      start_server (st) == -1)
+  if (r != 0 || check_args (st->a) == -1 || start_server (st) == -1)
     return false;
   running = st->s;
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
   signal (SIGPIPE, SIG_IGN);
-  if (st->a->pidfile && serve_write_pidfile (st->a->pidfile) == -1)
-    return false;
+  if (st->a->pidfile) {
+    if (serve_write_pidfile (st->a->pidfile) == -1)
+      return false;
+    st->wrote_pidfile = true;
+  }
   st->cp.s = st->s;
   return !st->a->run || captive_start (&st->cp, st->a, st->tcp_fd) == 0;
 }

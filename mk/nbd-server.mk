@@ -18,6 +18,7 @@ nbdferry_SOURCES += \
 	cmd/serve.c cmd/serve.h cmd/serve-internal.h \
 	cmd/serve-limits.c \
 	cmd/serve-listen.c \
+	cmd/serve-exports.c \
 	cmd/serve-options.c \
 	cmd/serve-run.c
 
@@ -30,7 +31,10 @@ tests_nbdraw_LDADD = libengine.a $(ALL_LIBS)
 SERVE_TESTS = \
 	tests/test-serve-rmw.sh \
 	tests/test-serve-migrate.sh \
+	tests/test-serve-cli.sh \
+	tests/test-serve-exports.sh \
 	tests/test-serve-hostile.sh \
+	tests/test-serve-idle.sh \
 	tests/test-serve-nbdcopy-from.sh \
 	tests/test-serve-nbdcopy-to.sh \
 	tests/test-serve-nbdinfo.sh \
@@ -41,12 +45,14 @@ SERVE_TESTS = \
 	tests/test-serve-raw-options.sh \
 	tests/test-serve-readonly.sh \
 	tests/test-serve-synthetic.sh \
+	tests/test-serve-tls-psk.sh \
+	tests/test-serve-tls-x509.sh \
 	tests/test-serve-stream.sh \
 	tests/test-serve-run.sh \
 	tests/test-serve-signal.sh \
 	tests/test-serve-socket-activation.sh
 TESTS += $(SERVE_TESTS)
-EXTRA_DIST += $(SERVE_TESTS) tests/serve-functions.sh
+EXTRA_DIST += $(SERVE_TESTS) tests/serve-functions.sh tests/tls-starttls.py
 
 # The server against libnbd over a socketpair, with an in-memory backend
 # that exists only in the tests.

@@ -12,7 +12,10 @@
  *   nbdraw SOCKET exportname         NBD_OPT_EXPORT_NAME, with/without zeroes
  *   nbdraw SOCKET readonly           writes on a read-only export
  *   nbdraw SOCKET hostile KIND       badflags|badmagic|biglen|truncated|
- *                                    silent|badrequest: expect a hang-up
+ *                                    silent|badrequest|tlsstall|tlsgarbage|
+ *                                    tlsexportname: expect a hang-up
+ *   nbdraw SOCKET tlsreqd            under --tls=require: options before
+ *                                    STARTTLS get only NBD_REP_ERR_TLS_REQD
  *
  * Exit 0 when every expectation held, 1 with a message otherwise.
  */
@@ -643,6 +646,37 @@ do_readonly (const char *sock)
   return 0;
 }
 
+/* Under --tls=require: nothing but TLS_REQD before STARTTLS. */
+static int
+do_tlsreqd (const char *sock)
+{
+  static const uint32_t opts[] = {
+    NBD_OPT_LIST, NBD_OPT_INFO, NBD_OPT_GO, NBD_OPT_STRUCTURED_REPLY,
+    NBD_OPT_LIST_META_CONTEXT, NBD_OPT_EXTENDED_HEADERS, 12345,
+  };
+  unsigned char d[64];
+  uint16_t types[] = { NBD_INFO_NAME, NBD_INFO_DESCRIPTION };
+  int fd = connect_unix (sock);
+  size_t i;
+
+  greeting (fd, NBD_FLAG_C_FIXED_NEWSTYLE);
+  for (i = 0; i < sizeof opts / sizeof opts[0]; ++i) {
+    uint32_t len = 0;
+    if (opts[i] == NBD_OPT_INFO || opts[i] == NBD_OPT_GO)
+      len = info_request (d, types, 2);
+    else if (opts[i] == NBD_OPT_LIST_META_CONTEXT) {
+      memset (d, 0, 8);
+      len = 8;
+    }
+    send_opt (fd, opts[i], d, len);
+    expect_rep (fd, opts[i], NBD_REP_ERR_TLS_REQD);
+  }
+  send_opt (fd, NBD_OPT_ABORT, NULL, 0);
+  expect_rep (fd, NBD_OPT_ABORT, NBD_REP_ACK);
+  close (fd);
+  return 0;
+}
+
 static int
 do_hostile (const char *sock, const char *kind)
 {
@@ -651,6 +685,21 @@ do_hostile (const char *sock, const char *kind)
 
   if (strcmp (kind, "silent") == 0)
     ;                           /* say nothing: the timeout must drop us */
+  else if (strcmp (kind, "tlsstall") == 0 ||
+           strcmp (kind, "tlsgarbage") == 0) {
+    greeting (fd, NBD_FLAG_C_FIXED_NEWSTYLE);
+    send_opt (fd, NBD_OPT_STARTTLS, NULL, 0);
+    expect_rep (fd, NBD_OPT_STARTTLS, NBD_REP_ACK);
+    /* Half a ClientHello record header, then nothing; or junk. */
+    if (kind[3] == 's')
+      put (fd, "\x16\x03\x01", 3);
+    else
+      put (fd, "GET / HTTP/1.0\r\n\r\n", 18);
+  }
+  else if (strcmp (kind, "tlsexportname") == 0) {
+    greeting (fd, NBD_FLAG_C_FIXED_NEWSTYLE);
+    send_opt (fd, NBD_OPT_EXPORT_NAME, NULL, 0);
+  }
   else if (strcmp (kind, "badflags") == 0)
     greeting (fd, 0xffffffff);
   else if (strcmp (kind, "badrequest") == 0) {
@@ -706,6 +755,8 @@ main (int argc, char *argv[])
     return do_exportname (argv[1]);
   if (strcmp (scenario, "readonly") == 0)
     return do_readonly (argv[1]);
+  if (strcmp (scenario, "tlsreqd") == 0)
+    return do_tlsreqd (argv[1]);
   if (strcmp (scenario, "hostile") == 0 && argc == 4)
     return do_hostile (argv[1], argv[3]);
   die ("unknown scenario");

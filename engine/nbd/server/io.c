@@ -4,6 +4,8 @@
  */
 #include <config.h>
 
+#include <poll.h>
+
 #include "nbd/wire.h"
 #include "server-internal.h"
 
@@ -27,6 +29,14 @@ srv_discard (struct conn *c, uint64_t len, int64_t deadline_ms)
     len -= n;
   }
   return 0;
+}
+
+int
+srv_wait_readable (struct conn *c, int64_t deadline_ms)
+{
+  if (c->session && srv_tls_pending (c))
+    return 0;
+  return wire_wait (c->fd, POLLIN, deadline_ms, c->s->stop_pipe[0]);
 }
 
 int

@@ -15,7 +15,15 @@
 #define SERVER_WRITE_TIMEOUT_MS (120 * 1000)
 #define SERVER_MAX_OPTIONS      256     /* options per handshake */
 #define SERVER_MAX_DESCRIPTORS  (1 << 16) /* block status, per chunk */
-#define SERVER_QUEUE_BYTES      (256 * 1024 * 1024) /* payload in flight */
+/* Request and reply payloads held at once, per connection and for the
+ * whole server: past them the reader stops reading new requests.
+ */
+#define SERVER_CONN_BYTES       (32 * 1024 * 1024)
+#define SERVER_MEM_BYTES        (256 * 1024 * 1024)
+/* At the connection limit, a connection silent this long with nothing in
+ * flight makes room for a new client.
+ */
+#define SERVER_EVICT_IDLE_MS    5000
 #define SERVER_QUEUE_DEPTH      64      /* requests in flight */
 #define SERVER_META_ID          1       /* base:allocation */
 
@@ -43,8 +51,11 @@ struct server {
   int stop_pipe[2];             /* [0] turns readable on stop */
 
   pthread_mutex_t lock;
-  pthread_cond_t cond;
+  pthread_cond_t cond;          /* a connection ended, or memory freed */
   unsigned nconns;              /* connection threads alive */
+  unsigned nevicted;            /* of those, closed for a new client */
+  struct conn *conns;           /* every connection being served */
+  uint64_t mem_bytes;           /* payload reserved by all connections */
 
   int *listeners;
   unsigned nlisteners;
@@ -61,6 +72,10 @@ struct request {
 };
 
 struct conn {
+  struct conn *prev, *next;     /* s->conns, under s->lock */
+  bool evicted;                 /* under s->lock */
+  atomic_int_fast64_t last_ms;  /* when the client last said something */
+  atomic_uint inflight;         /* requests read and not yet replied */
   struct server *s;
   struct export *e;             /* chosen by GO / EXPORT_NAME */
   int fd;
@@ -97,6 +112,8 @@ extern struct export *srv_find_export (struct server *s, const void *name,
 extern int srv_read (struct conn *c, void *buf, size_t len,
                      int64_t deadline_ms);
 extern int srv_discard (struct conn *c, uint64_t len, int64_t deadline_ms);
+/* Wait until there is something to read (0) or -1 with errno. */
+extern int srv_wait_readable (struct conn *c, int64_t deadline_ms);
 extern int srv_writev (struct conn *c, struct iovec *iov, int n);
 
 /* tls.c (stubs without GnuTLS). */
@@ -107,6 +124,7 @@ extern void srv_tls_free (struct srv_tls *t);
  */
 extern int srv_tls_handshake (struct conn *c);
 extern void srv_tls_close (struct conn *c);
+extern bool srv_tls_pending (struct conn *c);
 extern int srv_tls_read (struct conn *c, void *buf, size_t len,
                          int64_t deadline_ms);
 extern int srv_tls_writev (struct conn *c, struct iovec *iov, int n);
@@ -122,6 +140,10 @@ extern uint16_t srv_transmission_flags (const struct conn *c,
 
 /* transmission.c: serve requests until DISC, EOF, an error or a stop. */
 extern void srv_transmission (struct conn *c);
+
+/* server.c: count bytes against the server's bound, waiting for room. */
+extern void srv_mem_reserve (struct server *s, uint64_t bytes);
+extern void srv_mem_release (struct server *s, uint64_t bytes);
 
 /* request.c: read one request into r (payload included).  Returns 1 with
  * *err = 0 (run it) or an NBD error (refused before the backend), 0 when

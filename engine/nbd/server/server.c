@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -282,6 +283,50 @@ server_listen_tcp (struct server *s, const char *bind, const char *port)
   return first;
 }
 
+void
+srv_mem_reserve (struct server *s, uint64_t bytes)
+{
+  LOCK_IN_SCOPE (&s->lock);
+  while (s->mem_bytes > 0 && s->mem_bytes + bytes > SERVER_MEM_BYTES)
+    pthread_cond_wait (&s->cond, &s->lock);
+  s->mem_bytes += bytes;
+}
+
+void
+srv_mem_release (struct server *s, uint64_t bytes)
+{
+  if (bytes == 0)
+    return;
+  LOCK_IN_SCOPE (&s->lock);
+  s->mem_bytes -= bytes;
+  pthread_cond_broadcast (&s->cond);
+}
+
+static void
+conn_register (struct server *s, struct conn *c)
+{
+  LOCK_IN_SCOPE (&s->lock);
+  atomic_store (&c->last_ms, wire_now_ms ());
+  c->next = s->conns;
+  if (s->conns)
+    s->conns->prev = c;
+  s->conns = c;
+}
+
+static void
+conn_unregister (struct server *s, struct conn *c)
+{
+  LOCK_IN_SCOPE (&s->lock);
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    s->conns = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  if (c->evicted)
+    s->nevicted--;
+}
+
 static void
 serve_conn (struct server *s, int fd)
 {
@@ -292,6 +337,7 @@ serve_conn (struct server *s, int fd)
   pthread_mutex_init (&c.qlock, NULL);
   pthread_cond_init (&c.qcond, NULL);
   c.deadline = wire_now_ms () + s->cfg.handshake_timeout * INT64_C(1000);
+  conn_register (s, &c);
   r = srv_handshake (&c);
   if (r == 1)
     srv_transmission (&c);
@@ -304,6 +350,7 @@ serve_conn (struct server *s, int fd)
                 errno == ECONNRESET ? "the client went away"
                 : errno == ETIMEDOUT ? "timed out" : strerror (errno));
   srv_tls_close (&c);
+  conn_unregister (s, &c);
   close (fd);
   pthread_mutex_destroy (&c.write_lock);
   pthread_mutex_destroy (&c.qlock);
@@ -328,11 +375,39 @@ conn_thread (void *arg)
 
   free (arg);
   serve_conn (cs.s, cs.fd);
+#ifdef HAVE_MALLOC_TRIM
+  malloc_trim (0);              /* give its buffers back to the system */
+#endif
   pthread_mutex_lock (&cs.s->lock);
   cs.s->nconns--;
   pthread_cond_broadcast (&cs.s->cond);
   pthread_mutex_unlock (&cs.s->lock);
   return NULL;
+}
+
+/* At the connection limit, close the connection that has been silent
+ * longest with nothing in flight, if any has been for long enough, so
+ * that idle clients cannot lock new ones out.  Called with s->lock held.
+ */
+static bool
+evict_idle (struct server *s)
+{
+  int64_t now = wire_now_ms (), oldest = now - SERVER_EVICT_IDLE_MS;
+  struct conn *c, *victim = NULL;
+
+  for (c = s->conns; c; c = c->next) {
+    int64_t t = atomic_load (&c->last_ms);
+    if (!c->evicted && atomic_load (&c->inflight) == 0 && t <= oldest) {
+      oldest = t;
+      victim = c;
+    }
+  }
+  if (victim == NULL)
+    return false;
+  victim->evicted = true;
+  s->nevicted++;
+  shutdown (victim->fd, SHUT_RDWR);
+  return true;
 }
 
 /* Start a thread for a new connection, within the connection limit. */
@@ -346,11 +421,17 @@ start_conn (struct server *s, int fd)
 
   setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   pthread_mutex_lock (&s->lock);
-  if (s->nconns >= s->cfg.max_connections) {
+  if (s->nconns - s->nevicted >= s->cfg.max_connections) {
+    bool evicted = evict_idle (s);
     pthread_mutex_unlock (&s->lock);
-    server_log (s, "connection limit reached: refusing a client");
-    close (fd);
-    return;
+    server_log (s, "connection limit reached: %s",
+                evicted ? "closing the longest idle client"
+                : "refusing a client");
+    if (!evicted) {
+      close (fd);
+      return;
+    }
+    pthread_mutex_lock (&s->lock);
   }
   s->nconns++;
   pthread_mutex_unlock (&s->lock);

@@ -36,6 +36,8 @@ struct server_config {
   unsigned threads;             /* workers per connection (0: 4) */
   unsigned max_connections;     /* 0: 64 */
   unsigned handshake_timeout;   /* seconds for the whole handshake (0: 30) */
+  unsigned idle_timeout;        /* seconds a client may stay silent with
+                                   nothing in flight (0: forever) */
   enum server_tls tls;
   const char *tls_certificates; /* directory: ca-cert.pem, server-*.pem */
   const char *tls_psk;          /* psktool's file: "user:hexkey" lines */

@@ -251,6 +251,12 @@ srv_tls_close (struct conn *c)
   c->session = NULL;
 }
 
+bool
+srv_tls_pending (struct conn *c)
+{
+  return gnutls_record_check_pending (c->session) > 0;
+}
+
 int
 srv_tls_read (struct conn *c, void *buf, size_t len, int64_t deadline_ms)
 {
@@ -371,6 +377,12 @@ srv_tls_handshake (struct conn *c)
 void
 srv_tls_close (struct conn *c)
 {
+}
+
+bool
+srv_tls_pending (struct conn *c)
+{
+  return false;
 }
 
 int

@@ -3,17 +3,23 @@
  *
  * The connection's thread reads requests; those that passed the checks go
  * to a queue served by a small pool of workers, which call the backend and
- * write the replies.  The queue is bounded both in requests and in payload
- * bytes, so a client cannot make us hold more than SERVER_QUEUE_BYTES of
- * its writes.  After DISC, end of file, a broken frame or a server stop the
- * reader stops, the workers finish what was queued, and we return.
+ * write the replies.  The queue is bounded in requests and in payload
+ * bytes, WRITE payloads and READ replies alike, per connection
+ * (SERVER_CONN_BYTES) and for the server (SERVER_MEM_BYTES): over either,
+ * the reader stops reading, so a client that sends large reads and never
+ * reads the replies holds a bounded amount.  A client silent for the idle
+ * timeout with nothing in flight is dropped.  After DISC, end of file, a
+ * broken frame or a server stop the reader stops, the workers finish what
+ * was queued, and we return.
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include "cleanup.h"
 #include "nbd/proto.h"
+#include "nbd/wire.h"
 #include "server-internal.h"
 
 uint16_t
@@ -59,13 +65,16 @@ worker (void *arg)
     pthread_mutex_unlock (&c->qlock);
 
     srv_execute (c, r);
+    atomic_store (&c->last_ms, wire_now_ms ());
+    atomic_fetch_sub (&c->inflight, 1);
+    free (r->data);
 
     pthread_mutex_lock (&c->qlock);
     c->queued--;
     c->queued_bytes -= r->reserved;
     pthread_cond_broadcast (&c->qcond);
     pthread_mutex_unlock (&c->qlock);
-    free (r->data);
+    srv_mem_release (c->s, r->reserved);
     free (r);
   }
 }
@@ -74,17 +83,43 @@ worker (void *arg)
 static void
 reserve (struct conn *c, uint64_t bytes)
 {
-  LOCK_IN_SCOPE (&c->qlock);
-  while (c->queued > 0 && c->queued_bytes + bytes > SERVER_QUEUE_BYTES)
+  pthread_mutex_lock (&c->qlock);
+  while (c->queued > 0 && c->queued_bytes + bytes > SERVER_CONN_BYTES)
     pthread_cond_wait (&c->qcond, &c->qlock);
   c->queued_bytes += bytes;
+  pthread_mutex_unlock (&c->qlock);
+  srv_mem_reserve (c->s, bytes);
 }
 
 static void
 unreserve (struct conn *c, uint64_t bytes)
 {
-  LOCK_IN_SCOPE (&c->qlock);
+  pthread_mutex_lock (&c->qlock);
   c->queued_bytes -= bytes;
+  pthread_mutex_unlock (&c->qlock);
+  srv_mem_release (c->s, bytes);
+}
+
+/* Wait for the next request; past the idle timeout with nothing in
+ * flight, give up (-1).
+ */
+static int
+wait_request (struct conn *c)
+{
+  unsigned idle = c->s->cfg.idle_timeout;
+
+  for (;;) {
+    int64_t deadline = idle ? wire_now_ms () + idle * INT64_C(1000) : -1;
+
+    if (srv_wait_readable (c, deadline) == 0)
+      return 0;
+    if (errno != ETIMEDOUT)
+      return -1;
+    if (atomic_load (&c->inflight) == 0) {
+      server_log (c->s, "client silent for %u seconds: closing", idle);
+      return -1;
+    }
+  }
 }
 
 static void
@@ -111,10 +146,19 @@ reader (struct conn *c)
     uint32_t err = 0;
     int ret;
 
-    if (r == NULL)
+    if (r == NULL || wait_request (c) == -1) {
+      free (r);
       return;
+    }
     ret = srv_request_read (c, r, &err, reserve);
+    atomic_store (&c->last_ms, wire_now_ms ());
     if (ret == 1 && err == 0) {
+      /* The reply's data is held until it is written. */
+      if (r->type == NBD_CMD_READ) {
+        reserve (c, r->count);
+        r->reserved = r->count;
+      }
+      atomic_fetch_add (&c->inflight, 1);
       enqueue (c, r);
       continue;
     }
