@@ -18,15 +18,19 @@ struct server_config;
 #define SERVE "nbdferry serve"
 #define SERVE_MAX_EXPORTS 16    /* NAME=TARGET words on one command line */
 
+enum { LOG_TO_STDERR, LOG_TO_SYSLOG, LOG_TO_NULL };
+
 /* The command line (serve-options.c).  A field per option; strings are
  * NULL and numbers 0 when the option was not given.
  */
 struct serve_args {
   char *unix_path, *port, *bind, *size, *export_name, *description;
   char *run, *pidfile;
-  char *tls_psk, *tls_certificates;
+  char *tls_psk, *tls_certificates, *selinux_label;
   uint64_t bs_min, bs_pref, bs_max;
   bool read_only, direct, tls_verify_peer;
+  bool foreground, exit_with_parent, single; /* nbdkit's -f, -s */
+  int log;                      /* LOG_TO_STDERR, LOG_TO_SYSLOG, LOG_TO_NULL */
   unsigned threads, max_conns, timeout;
   unsigned idle_timeout;        /* seconds; 0: none */
   int tls;                      /* enum server_tls */
@@ -76,11 +80,12 @@ struct captive {
   pthread_t waiter;
   char *uri;
 };
-/* Start the command with $uri and $unixsocket and a thread that stops the
+/* Start the command with nbdkit's variables ($uri, $unixsocket, $port,
+ * $exportname, $tls, $nbd) and a thread that stops the
  * server when it exits.  -1 after printing the error.
  */
 extern int captive_start (struct captive *cp, const struct serve_args *a,
-                          int tcp_fd);
+                          int tcp_fd, const char *export_name);
 /* After server_run: stop the command if it still runs; its exit status. */
 extern int captive_finish (struct captive *cp);
 

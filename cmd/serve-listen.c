@@ -33,12 +33,14 @@ inherited_listeners (struct server *s)
   return n;
 }
 
-/* Captive mode without an address: a private Unix socket. */
+/* Captive mode without an address, or -U -: a private Unix socket. */
 static int
 private_socket (struct serve_args *a, char **tmpdir)
 {
   char tmpl[] = "/tmp/nbdferry-serve.XXXXXX";
 
+  free (a->unix_path);
+  a->unix_path = NULL;
   if (mkdtemp (tmpl) == NULL || (*tmpdir = strdup (tmpl)) == NULL ||
       asprintf (&a->unix_path, "%s/sock", tmpl) == -1) {
     perror (SERVE ": temporary directory");
@@ -47,15 +49,13 @@ private_socket (struct serve_args *a, char **tmpdir)
   return 0;
 }
 
-int
-serve_listen (struct server *s, struct serve_args *a, char **tmpdir,
-              bool *made_socket, int *tcp_fd)
+/* Inherited sockets, --unix, or TCP.  -1 after printing the error. */
+static int
+listen_sockets (struct server *s, struct serve_args *a, bool *made_socket,
+                int *tcp_fd)
 {
   int n;
 
-  if (a->run && !a->unix_path && !a->port && !getenv ("LISTEN_FDS") &&
-      private_socket (a, tmpdir) == -1)
-    return -1;
   n = inherited_listeners (s);
   if (n != 0) {
     if (n > 0)
@@ -74,6 +74,52 @@ serve_listen (struct server *s, struct serve_args *a, char **tmpdir,
   }
   fprintf (stderr, SERVE ": %s\n", last_error (errno));
   return -1;
+}
+
+/* --selinux-label: sockets this thread creates get LABEL (what libselinux's
+ * setsockcreatecon does); NULL puts the default back.  Without SELinux
+ * there is nothing to label.
+ */
+static int
+socket_label (const struct serve_args *a, const char *label)
+{
+  const char *path = "/proc/thread-self/attr/sockcreate";
+  FILE *fp;
+
+  if (a->selinux_label == NULL)
+    return 0;
+  if (access ("/sys/fs/selinux/enforce", F_OK) == -1) {
+    if (label && a->verbose)
+      fprintf (stderr, SERVE ": SELinux is not enabled: --selinux-label "
+               "ignored\n");
+    return 0;
+  }
+  fp = fopen (path, "w");
+  if (fp == NULL || fputs (label ? label : "", fp) == EOF ||
+      fclose (fp) == EOF) {
+    fprintf (stderr, SERVE ": --selinux-label=%s: %m\n", a->selinux_label);
+    return -1;
+  }
+  return 0;
+}
+
+int
+serve_listen (struct server *s, struct serve_args *a, char **tmpdir,
+              bool *made_socket, int *tcp_fd)
+{
+  bool private = a->run && !a->unix_path && !a->port &&
+    !getenv ("LISTEN_FDS");
+  int r;
+
+  if ((private || (a->unix_path && strcmp (a->unix_path, "-") == 0)) &&
+      private_socket (a, tmpdir) == -1)
+    return -1;
+  if (socket_label (a, a->selinux_label) == -1)
+    return -1;
+  r = listen_sockets (s, a, made_socket, tcp_fd);
+  if (socket_label (a, NULL) == -1 || r == -1)
+    return -1;
+  return 0;
 }
 
 int

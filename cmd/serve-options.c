@@ -60,37 +60,61 @@ set_idle_timeout (const char *prog, const char *arg)
   return 0;
 }
 
+/* One of words[] (NULL-terminated), stored as its index. */
+static int
+keyword (const char *prog, const char *opt, const char *arg,
+         const char *const *words, const char *why, int *out)
+{
+  int i;
+
+  for (i = 0; words[i]; ++i)
+    if (strcmp (arg, words[i]) == 0) {
+      *out = i;
+      return 0;
+    }
+  return arg_invalid (prog, opt, arg, why);
+}
+
+/* In the order of LOG_TO_* and enum server_tls. */
+static int
+set_log (const char *prog, const char *arg)
+{
+  static const char *const words[] = { "stderr", "syslog", "null", NULL };
+  return keyword (prog, "--log", arg, words,
+                  "expected stderr, syslog or null", &args.log);
+}
+
 static int
 set_tls (const char *prog, const char *arg)
 {
-  if (strcmp (arg, "off") == 0)
-    args.tls = SERVER_TLS_OFF;
-  else if (strcmp (arg, "on") == 0)
-    args.tls = SERVER_TLS_ON;
-  else if (strcmp (arg, "require") == 0)
-    args.tls = SERVER_TLS_REQUIRE;
-  else
-    return arg_invalid (prog, "--tls", arg, "expected off, on or require");
-  return 0;
+  static const char *const words[] = { "off", "on", "require", NULL };
+  return keyword (prog, "--tls", arg, words, "expected off, on or require",
+                  &args.tls);
 }
 
 static struct opt options[] = {
   { "unix", 'U', "PATH", .string = &args.unix_path,
-    .help = "Serve on a Unix socket",
+    .help = "Serve on a Unix socket (-: a private one, for --run)",
     .man = "Listen on a Unix domain socket at PATH (removed again when the "
-    "server exits)." },
+    "server exits).  With C<-U ->, as with nbdkit, a socket of a private "
+    "temporary directory is made up (useful with B<--run>, which gets it "
+    "in C<$unixsocket> and C<$uri>)." },
   { "port", 'p', "N", .call = set_port,
     .help = "Serve on a TCP port (default 10809)",
     .man = "Listen on TCP port N (default 10809 when neither B<--unix> nor "
     "socket activation is used), from 1 to 65535; any other value is "
     "refused.  Port C<0> picks a free port, useful with B<--run>." },
-  { "bind", 0, "ADDR", .string = &args.bind,
+  { "bind", 'i', "ADDR", .string = &args.bind,
     .help = "Address to listen on (default 127.0.0.1)",
     .man = "The address to listen on for TCP.  The default is C<127.0.0.1>: "
     "the server is reachable from the local host only unless this is "
     "given.  Without B<--tls> anyone who can reach the port can read and "
     "write the export, in clear text: use B<--tls=require> on networks you "
     "do not trust (see L</TLS>)." },
+  { "ipaddr", 0, "ADDR", .string = &args.bind,
+    .help = "The same as --bind (nbdkit's name)",
+    .man = "The same as B<--bind>, under nbdkit's name (B<-i> too).  Unlike "
+    "nbdkit, the default is C<127.0.0.1>, not every interface." },
   { "read-only", 'r', .flag = &args.read_only,
     .help = "Export read-only",
     .man = "Export read-only: the target is opened read-only, the export is "
@@ -114,6 +138,11 @@ static struct opt options[] = {
     .man = "The export's name (at most 4096 bytes).  Clients may ask for it "
     "or for the default export C<\"\">; any other name is refused "
     "(C<NBD_REP_ERR_UNKNOWN>)." },
+  { "exportname", 0, "NAME", .string = &args.export_name,
+    .help = "The same as --export-name (nbdkit's name)",
+    .man = "The same as B<--export-name>, under nbdkit's name.  As with "
+    "nbdkit, it is also the export C<$exportname> and C<$uri> name for "
+    "B<--run> (without it, the first export's)." },
   { "description", 0, "TEXT", .string = &args.description,
     .help = "The export's description",
     .man = "A description sent to clients that ask (C<NBD_INFO_DESCRIPTION>) "
@@ -208,6 +237,37 @@ static struct opt options[] = {
     .help = "Require a client certificate signed by DIR/ca-cert.pem",
     .man = "With X.509, require the client to present a certificate signed "
     "by F<ca-cert.pem> of B<--tls-certificates>." },
+  { "foreground", 'f', .flag = &args.foreground,
+    .help = "Stay in the foreground (serve always does)",
+    .man = "Accepted for nbdkit's command lines.  C<nbdferry serve> always "
+    "stays in the foreground, as qemu-nbd does; nbdkit forks into the "
+    "background unless given B<-f>, B<--run>, B<-s> or "
+    "B<--exit-with-parent>.  A script that relied on nbdkit forking can "
+    "start the server with C<&> and wait for the B<--pidfile> to appear." },
+  { "exit-with-parent", 0, .flag = &args.exit_with_parent,
+    .help = "Stop when the parent process exits",
+    .man = "Stop serving (as on SIGTERM: requests in flight finish, the "
+    "target is flushed) when the process that started the server exits, "
+    "as nbdkit's option of the same name (Linux only)." },
+  { "single", 's', .flag = &args.single,
+    .help = "Serve one client on stdin/stdout (as from inetd), then exit",
+    .man = "Serve one NBD connection on standard input and output, which "
+    "must be a socket (inetd, or libnbd's C<nbd_connect_command>), and exit "
+    "when the client goes, as nbdkit's B<-s>.  It excludes B<--unix>, "
+    "B<--port> and B<--run>." },
+  { "selinux-label", 0, "LABEL", .string = &args.selinux_label,
+    .help = "Create the listening socket with this SELinux label",
+    .man = "Create the listening socket with the SELinux label LABEL, as "
+    "nbdkit's option of the same name, so that confined clients (libvirt "
+    "guests under sVirt, virt-v2v) may connect, for example "
+    "C<system_u:object_r:svirt_socket_t:s0>.  On a system without SELinux "
+    "the label is ignored (B<-v> says so)." },
+  { "log", 0, "stderr|syslog|null", .call = set_log,
+    .help = "Where messages of the running server go (default stderr)",
+    .man = "Where the running server's messages (the B<-v> log and "
+    "warnings) go: standard error (the default), the system log, or "
+    "nowhere.  Errors before the server starts serving are always on "
+    "standard error." },
   { "verbose", 'v', .incr = &args.verbose,
     .help = "Log connections",
     .man = "Log refused clients, broken requests and failed requests on "

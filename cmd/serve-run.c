@@ -31,36 +31,41 @@ encode (FILE *fp, const char *s)
   }
 }
 
-/* The URI a --run command gets, from the socket we listen on. */
+/* The URI a --run command gets, from the socket we listen on (nbds when
+ * TLS is required, as nbdkit does); the TCP port goes in port[].
+ */
 static char *
-make_uri (const char *unix_path, int tcp_fd, const char *export_name)
+make_uri (const struct serve_args *a, int tcp_fd, const char *export_name,
+          char port[NI_MAXSERV])
 {
+  const char *scheme = a->tls == SERVER_TLS_REQUIRE ? "nbds" : "nbd";
   char *uri = NULL;
   size_t len = 0;
   FILE *fp = open_memstream (&uri, &len);
 
+  port[0] = '\0';
   if (fp == NULL)
     return NULL;
-  if (unix_path) {
-    fputs ("nbd+unix:///", fp);
+  if (a->unix_path) {
+    fprintf (fp, "%s+unix:///", scheme);
     encode (fp, export_name);
     fputs ("?socket=", fp);
-    encode (fp, unix_path);
+    encode (fp, a->unix_path);
   }
   else {
     struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
-    char host[NI_MAXHOST], port[NI_MAXSERV];
+    char host[NI_MAXHOST];
 
     if (getsockname (tcp_fd, (struct sockaddr *) &ss, &sl) == -1 ||
         getnameinfo ((struct sockaddr *) &ss, sl, host, sizeof host,
-                     port, sizeof port, NI_NUMERICHOST|NI_NUMERICSERV)) {
+                     port, NI_MAXSERV, NI_NUMERICHOST|NI_NUMERICSERV)) {
       fclose (fp);
       free (uri);
       return NULL;
     }
-    fprintf (fp, strchr (host, ':') ? "nbd://[%s]:%s/" : "nbd://%s:%s/",
-             host, port);
+    fprintf (fp, strchr (host, ':') ? "%s://[%s]:%s/" : "%s://%s:%s/",
+             scheme, host, port);
     encode (fp, export_name);
   }
   fclose (fp);
@@ -79,9 +84,25 @@ wait_child (void *arg)
   return NULL;
 }
 
+/* The variables nbdkit sets for --run (nbdkit-captive(1)). */
+static void
+set_environment (const struct serve_args *a, const char *uri,
+                 const char *port, const char *export_name)
+{
+  setenv ("uri", uri, 1);
+  setenv ("nbd", uri, 1);
+  setenv ("unixsocket", a->unix_path ? a->unix_path : "", 1);
+  setenv ("port", port, 1);
+  setenv ("exportname", export_name, 1);
+  if (a->tls != SERVER_TLS_OFF)
+    setenv ("tls", a->tls == SERVER_TLS_REQUIRE ? "2" : "1", 1);
+  else
+    unsetenv ("tls");
+}
+
 static int
-fork_command (const char *cmd, const char *uri, const char *unix_path,
-              struct captive *cp)
+fork_command (const struct serve_args *a, const char *uri, const char *port,
+              const char *export_name, struct captive *cp)
 {
   cp->pid = fork ();
   if (cp->pid == -1) {
@@ -92,9 +113,8 @@ fork_command (const char *cmd, const char *uri, const char *unix_path,
     signal (SIGINT, SIG_DFL);
     signal (SIGTERM, SIG_DFL);
     signal (SIGPIPE, SIG_DFL);
-    setenv ("uri", uri, 1);
-    setenv ("unixsocket", unix_path ? unix_path : "", 1);
-    execl ("/bin/sh", "sh", "-c", cmd, (char *) NULL);
+    set_environment (a, uri, port, export_name);
+    execl ("/bin/sh", "sh", "-c", a->run, (char *) NULL);
     perror (SERVE ": /bin/sh");
     _exit (127);
   }
@@ -102,15 +122,17 @@ fork_command (const char *cmd, const char *uri, const char *unix_path,
 }
 
 int
-captive_start (struct captive *cp, const struct serve_args *a, int tcp_fd)
+captive_start (struct captive *cp, const struct serve_args *a, int tcp_fd,
+               const char *export_name)
 {
-  cp->uri = make_uri (a->unix_path, tcp_fd,
-                      a->export_name ? a->export_name : "");
+  char port[NI_MAXSERV];
+
+  cp->uri = make_uri (a, tcp_fd, export_name, port);
   if (cp->uri == NULL) {
     perror (SERVE ": the URI for --run");
     return -1;
   }
-  if (fork_command (a->run, cp->uri, a->unix_path, cp) == -1)
+  if (fork_command (a, cp->uri, port, export_name, cp) == -1)
     return -1;
   if (pthread_create (&cp->waiter, NULL, wait_child, cp) != 0) {
     fprintf (stderr, SERVE ": cannot start a thread\n");

@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -40,6 +43,26 @@ static void
 log_stderr (void *opaque, const char *msg)
 {
   fprintf (stderr, SERVE ": %s\n", msg);
+}
+
+static void
+log_syslog (void *opaque, const char *msg)
+{
+  syslog (LOG_NOTICE, "%s", msg);
+}
+
+/* --log: where the running server's messages go (NULL: nowhere). */
+static void (*logger (const struct serve_args *a)) (void *, const char *)
+{
+  switch (a->log) {
+  case LOG_TO_SYSLOG:
+    openlog ("nbdferry-serve", LOG_PID, LOG_DAEMON);
+    return log_syslog;
+  case LOG_TO_NULL:
+    return NULL;
+  default:
+    return log_stderr;
+  }
 }
 
 struct serve_state {
@@ -147,7 +170,7 @@ start_server (struct serve_state *st)
     .idle_timeout = a->idle_timeout, .tls = a->tls,
     .tls_certificates = a->tls_certificates, .tls_psk = a->tls_psk,
     .tls_verify_peer = a->tls_verify_peer,
-    .log = a->verbose ? log_stderr : NULL, .warn = log_stderr,
+    .log = a->verbose ? logger (a) : NULL, .warn = logger (a),
   };
   size_t i;
 
@@ -156,8 +179,49 @@ start_server (struct serve_state *st)
   for (i = 0; i < st->n; ++i)
     if (add_export (st, i, &cfg) == -1)
       return -1;
+  if (a->single)
+    return 0;
   return serve_listen (st->s, a, &st->tmpdir, &st->made_socket,
                        &st->tcp_fd);
+}
+
+/* --exit-with-parent: the parent's death is a SIGTERM (a stop); a
+ * parent already gone before the request is seen is one too.
+ */
+static int
+exit_with_parent (void)
+{
+  pid_t parent = getppid ();
+
+  if (prctl (PR_SET_PDEATHSIG, SIGTERM) == -1) {
+    perror (SERVE ": --exit-with-parent");
+    return -1;
+  }
+  if (getppid () != parent)
+    raise (SIGTERM);
+  return 0;
+}
+
+/* Serve until stopped (-s: one client on stdin, which must be a socket
+ * as we read and write it); 1 if that or the final flush failed.
+ */
+static int
+run (struct serve_state *st)
+{
+  if (st->a->single) {
+    struct stat sb;
+    if (fstat (0, &sb) == -1 || !S_ISSOCK (sb.st_mode)) {
+      fprintf (stderr, SERVE ": -s: standard input is not a socket (run "
+               "it from inetd or libnbd's nbd_connect_command)\n");
+      return 1;
+    }
+  }
+  if ((st->a->single ? server_run_fd (st->s, dup (0))
+       : server_run (st->s)) == -1) {
+    fprintf (stderr, SERVE ": %s\n", last_error (errno));
+    return 1;
+  }
+  return 0;
 }
 
 /* What the options say together, before anything is opened. */
@@ -176,6 +240,11 @@ check_args (const struct serve_args *a)
                                    a->tls_verify_peer)) {
     fprintf (stderr, SERVE ": --tls-psk, --tls-certificates and "
              "--tls-verify-peer need --tls=on or --tls=require\n");
+    return -1;
+  }
+  if (a->single && (a->unix_path || a->port || a->run)) {
+    fprintf (stderr, SERVE ": -s (--single) serves stdin: it excludes "
+             "--unix, --port and --run\n");
     return -1;
   }
   if (a->tls != SERVER_TLS_OFF && !server_tls_available ()) {
@@ -202,13 +271,18 @@ setup (struct serve_state *st, int argc, char *argv[], int *status)
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
   signal (SIGPIPE, SIG_IGN);
+  if (st->a->exit_with_parent && exit_with_parent () == -1)
+    return false;
   if (st->a->pidfile) {
     if (serve_write_pidfile (st->a->pidfile) == -1)
       return false;
     st->wrote_pidfile = true;
   }
   st->cp.s = st->s;
-  return !st->a->run || captive_start (&st->cp, st->a, st->tcp_fd) == 0;
+  return !st->a->run ||
+    captive_start (&st->cp, st->a, st->tcp_fd,
+                   st->a->export_name ? st->a->export_name : st->ex[0].name)
+    == 0;
 }
 
 int
@@ -218,9 +292,7 @@ serve_main (int argc, char *argv[])
   int status;
 
   if (setup (&st, argc, argv, &status)) {
-    status = server_run (st.s) == -1 ? 1 : 0;
-    if (status)
-      fprintf (stderr, SERVE ": %s\n", last_error (errno));
+    status = run (&st);
     if (st.a->run) {
       int command = captive_finish (&st.cp);
       if (status == 0)

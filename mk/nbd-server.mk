@@ -38,6 +38,7 @@ SERVE_TESTS = \
 	tests/test-serve-nbdcopy-from.sh \
 	tests/test-serve-nbdcopy-to.sh \
 	tests/test-serve-nbdinfo.sh \
+	tests/test-serve-nbdkit-options.sh \
 	tests/test-serve-nbdsh.sh \
 	tests/test-serve-qemu.sh \
 	tests/test-serve-raw-ext.sh \

@@ -363,6 +363,34 @@ server_serve_fd (struct server *s, int fd)
   serve_conn (s, fd);
 }
 
+/* Flush every writable export once no client is left. */
+static int
+server_flush (struct server *s)
+{
+  int ret = 0;
+  size_t i;
+
+  for (i = 0; i < s->nexports; ++i) {
+    struct export *e = s->exports[i];
+    if (!e->read_only && backend_flush (e->b, 0) == -1) {
+      set_error_errno ("%s: flush", e->b->name);
+      ret = -1;
+    }
+  }
+  return ret;
+}
+
+int
+server_run_fd (struct server *s, int fd)
+{
+  if (fd == -1) {
+    set_error_errno ("server");
+    return -1;
+  }
+  serve_conn (s, fd);
+  return server_flush (s);
+}
+
 struct conn_start {
   struct server *s;
   int fd;
@@ -482,23 +510,6 @@ accept_loop (struct server *s)
           usleep (100000);      /* let connections finish */
       }
   }
-}
-
-/* Flush every writable export once no client is left. */
-static int
-server_flush (struct server *s)
-{
-  int ret = 0;
-  size_t i;
-
-  for (i = 0; i < s->nexports; ++i) {
-    struct export *e = s->exports[i];
-    if (!e->read_only && backend_flush (e->b, 0) == -1) {
-      set_error_errno ("%s: flush", e->b->name);
-      ret = -1;
-    }
-  }
-  return ret;
 }
 
 int

@@ -90,5 +90,9 @@ extern void server_stop (struct server *s);
  * client goes (tests and the fuzzer).  Closes fd.
  */
 extern void server_serve_fd (struct server *s, int fd);
+/* The same, then flush as server_run does (nbdferry serve -s).  fd -1
+ * fails with set_error.
+ */
+extern int server_run_fd (struct server *s, int fd);
 
 #endif /* NBDFERRY_NBD_SERVER_H */
