@@ -150,17 +150,23 @@ w_zstd () {
 # alone.  serve NAME ARGS... (re)starts "nbdkit ARGS" on $dir/NAME.sock.
 serve () {
   local name=$1; shift
-  [ -f "$dir/$name.pid" ] && { kill "$(cat "$dir/$name.pid")" 2>/dev/null || true; }
-  rm -f "$dir/$name.sock" "$dir/$name.pid"
+  stop_server "$dir/$name.pid"
+  rm -f "$dir/$name.sock"
   nbdkit -U "$dir/$name.sock" -P "$dir/$name.pid" "$@"
   while [ ! -S "$dir/$name.sock" ]; do sleep 0.05; done
 }
+# Stop the server of a pid file, and wait until it is gone: a server
+# removes its socket as it exits, which could be the next server's.
+stop_server () {
+  local pid
+  [ -f "$1" ] || return 0
+  pid=$(cat "$1"); rm -f "$1"
+  kill "$pid" 2>/dev/null || return 0
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.02; done
+}
 stop_servers () {
   local p
-  for p in "$dir"/*.pid; do
-    [ -f "$p" ] && { kill "$(cat "$p")" 2>/dev/null || true; }
-    rm -f "$p"
-  done
+  for p in "$dir"/*.pid; do stop_server "$p"; done
   return 0
 }
 uri () { echo "nbd+unix:///?socket=$dir/$1.sock"; }
@@ -249,8 +255,10 @@ dest () {
       else fallocate -l "$size" dst.img; fi
       if [ "$kind" = file ]; then serve dst file dst.img
       else
+        rm -f "$dir/dst.sock"
         qemu-nbd -f raw -k "$dir/dst.sock" --pid-file="$dir/dst.pid" \
                  --fork -t dst.img
+        while [ ! -S "$dir/dst.sock" ]; do sleep 0.05; done
       fi ;;
   esac
 }
