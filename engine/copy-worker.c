@@ -21,6 +21,14 @@
 
 enum op_kind { OP_READ, OP_WRITE, OP_ZERO };
 
+/* Holes shorter than this between data are read with it from a remote
+ * source: a request costs more than that many bytes on the wire (nbdkit
+ * file, 4 KiB every 8 KiB to null: 2.5-3.6 s of CPU in 524,288 reads, 1.4 s
+ * in reads over the holes; 60 KiB holes are not worth it).  A local file
+ * gains nothing: its extents cost the same lseeks either way.
+ */
+#define MERGE_HOLE (32 * 1024)
+
 struct slot {
   char *buf;                    /* allocated on first use */
   uint64_t offset, count;       /* what the buffer holds */
@@ -352,6 +360,8 @@ copy_range (struct worker *w, uint64_t start, uint64_t end)
     r = extents_fill (w->src, start, end - start, &w->ext);
   if (r == 0)
     r = extents_align_data (&w->ext, w->plan->align, &w->scratch);
+  if (r == 0 && !w->src->is_local)
+    extents_merge_holes (&w->ext, MERGE_HOLE, w->plan->sparse);
   if (r == -1)
     return copy_fail (cp, w->src, "extents", start, end - start, errno);
 

@@ -28,6 +28,7 @@ NBD_CLIENT_TESTS = \
 	tests/test-nbd-max-request.sh \
 	tests/test-nbd-prefill.sh \
 	tests/test-nbd-dirty-zero.sh \
+	tests/test-nbd-frag-reads.sh \
 	tests/test-nbd-error-src.sh \
 	tests/test-nbd-error-dst.sh \
 	tests/test-nbd-open-errors.sh \
