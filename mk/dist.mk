@@ -27,3 +27,8 @@ distcheck-hook:
 EXTRA_DIST += debian/changelog debian/control debian/copyright \
 	debian/nbdferry.docs debian/rules debian/source/format \
 	scripts/build-deb.sh
+
+# The manual: its examples run, and both pages render cleanly.
+DOC_SH_TESTS = tests/test-man-examples.sh tests/test-man-render.sh
+TESTS += $(DOC_SH_TESTS)
+EXTRA_DIST += $(DOC_SH_TESTS)
