@@ -13,13 +13,13 @@
 
 #include "blkhash.h"
 #include "cleanup.h"
+#include "commands.h"
 #include "copy.h"
 #include "dirty.h"
 #include "endpoints.h"
 #include "error.h"
 #include "options.h"
 #include "progress.h"
-#include "serve.h"
 
 static struct backend *
 open_side (const struct cmdline *cl, bool sink, int64_t src_size)
@@ -212,13 +212,15 @@ copy_main (struct cmdline *cl)
 int
 main (int argc, char *argv[])
 {
+  const struct opt_command *c;
   struct cmdline cl;
   int r;
 
   /* A closed pipe is an error we report, not a signal that kills us. */
   signal (SIGPIPE, SIG_IGN);
-  if (argc > 1 && strcmp (argv[1], "serve") == 0)
-    return serve_main (argc - 1, argv + 1);
+  for (c = commands; argc > 1 && c->name; ++c)
+    if (strcmp (argv[1], c->name) == 0)
+      return c->main (argc - 1, argv + 1);
   r = parse_cmdline (argc, argv, &cl);
   if (r == 0)
     r = copy_main (&cl);

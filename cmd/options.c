@@ -10,6 +10,7 @@
 
 #include "args.h"
 #include "blkhash.h"
+#include "commands.h"
 #include "error.h"
 #include "optparse.h"
 #include "options.h"
@@ -151,6 +152,8 @@ static const struct opt_program program = {
   .words_needed = "SOURCE and DESTINATION",
   .nwords = 2,
   .options = options,
+  .commands = commands,
+  .manual = "nbdferry",
 };
 
 /* Options that cannot go together, once all are known. */

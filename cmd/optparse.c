@@ -13,7 +13,7 @@
 
 /* Options every program has; their popt values start at STD. */
 enum { STD = 0x1000, STD_HELP = STD, STD_USAGE, STD_VERSION, STD_SHORT,
-       STD_LONG, STD_POD };
+       STD_LONG, STD_POD, STD_COMPLETION };
 
 static struct opt std_options[] = {
   { "help", '?', .help = "Show this help" },
@@ -25,6 +25,9 @@ static struct opt std_options[] = {
     .help = "List the long options (for shell completion)" },
   { "print-pod-options", 0, .flags = OPT_HIDDEN,
     .help = "Print the options as POD (builds the manual page)" },
+  { "print-completion", 0, .flags = OPT_HIDDEN,
+    .help = "Print the options and subcommands as words for the bash "
+    "completion (builds it)" },
   { NULL }
 };
 
@@ -115,8 +118,28 @@ pod_item (const struct opt *o)
     printf ("\n\n%s.\n\n", o->help);
 }
 
-/* --short-options, --long-options (every option, for shell completion)
- * and --print-pod-options (the documented ones, for the manual page).
+/* --print-completion: one line per word the shell may complete, the
+ * documented options ("--name=" when it takes an argument, then "-x") and
+ * the subcommands ("command NAME").
+ */
+static void
+completion_words (const struct opt_program *p, const struct opt *o)
+{
+  const struct opt_command *c;
+
+  if (o->flags & OPT_HIDDEN)
+    return;
+  printf ("--%s%s\n", o->name,
+          o->arg && !(o->flags & OPT_OPTIONAL) ? "=" : "");
+  if (o->short_name)
+    printf ("-%c\n", o->short_name);
+  if (o == std_options)         /* once, after the first standard option */
+    for (c = p->commands; c && c->name; ++c)
+      printf ("command %s\n", c->name);
+}
+
+/* --short-options, --long-options (every option), --print-completion and
+ * --print-pod-options (the documented ones, for the manual page).
  */
 static void
 list_options (const struct opt_program *p, int what)
@@ -128,6 +151,8 @@ list_options (const struct opt_program *p, int what)
     for (o = tables[i]; o->name; ++o) {
       if (what == STD_POD && !(o->flags & OPT_HIDDEN))
         pod_item (o);
+      else if (what == STD_COMPLETION)
+        completion_words (p, o);
       else if (what == STD_LONG)
         printf ("--%s\n", o->name);
       else if (what == STD_SHORT && o->short_name)
@@ -135,11 +160,44 @@ list_options (const struct opt_program *p, int what)
     }
 }
 
+/* popt's help, then the subcommands with their sentences in popt's
+ * column (where it put "Show this help"), then the manual page.
+ */
+static void
+print_help (const struct opt_program *p, poptContext ctx)
+{
+  const struct opt_command *c;
+  CLEANUP_FREE char *text = NULL;
+  size_t len = 0;
+  const char *at;
+  int col = 0;
+  FILE *fp = open_memstream (&text, &len);
+
+  if (fp == NULL) {
+    poptPrintHelp (ctx, stdout, 0);
+  }
+  else {
+    poptPrintHelp (ctx, fp, 0);
+    fclose (fp);
+    fwrite (text, 1, len, stdout);
+    at = strstr (text, std_options[0].help);
+    while (at && at - col > text && at[-col - 1] != '\n')
+      ++col;
+  }
+  if (p->commands && p->commands[0].name) {
+    printf ("\nSubcommands (%s COMMAND --help for each):\n", p->name);
+    for (c = p->commands; c->name; ++c)
+      printf ("  %-*s%s\n", col > 2 ? col - 2 : 0, c->name, c->help);
+  }
+  printf ("\nThe manual page has the details and examples: man %s\n",
+          p->manual);
+}
+
 static int
 standard (const struct opt_program *p, poptContext ctx, int val)
 {
   switch (val) {
-  case STD_HELP: poptPrintHelp (ctx, stdout, 0); break;
+  case STD_HELP: print_help (p, ctx); break;
   case STD_USAGE:
     /* popt lists the options itself: the words follow. */
     poptSetOtherOptionHelp (ctx, p->usage);

@@ -4,8 +4,8 @@
  *
  * A program is a table of struct opt.  Each entry names an option and says
  * where its value goes; the same table makes the parser, --help, --usage,
- * the shell-completion lists and the manual page's OPTIONS section
- * (--print-pod-options).  Adding an option is adding one entry.
+ * the shell completion (--print-completion) and the manual page's OPTIONS
+ * section (--print-pod-options).  Adding an option is adding one entry.
  */
 #ifndef NBDFERRY_OPTPARSE_H
 #define NBDFERRY_OPTPARSE_H
@@ -50,6 +50,13 @@ struct opt_word {
   char **command;
 };
 
+/* A subcommand: `nbdferry NAME ARGS` runs main with argv[0] = NAME. */
+struct opt_command {
+  const char *name;             /* NULL ends the table */
+  int (*main) (int argc, char *argv[]); /* returns the exit status */
+  const char *help;             /* --help: one sentence, no final period */
+};
+
 struct opt_program {
   const char *name;             /* "nbdferry serve": messages and --help */
   const char *usage;            /* the words, for --help and --usage */
@@ -58,13 +65,17 @@ struct opt_program {
   unsigned max_words;           /* and at most this many (0: nwords) */
   struct opt *options;          /* ends with { NULL } */
   void (*version) (void);       /* more --version lines, or NULL */
+  const struct opt_command *commands; /* NULL, or ends with { NULL } */
+  const char *manual;           /* the manual page --help points at */
 };
 
 /* Parse argv (which is edited in place) into the table's targets and
- * words[0 .. max_words-1] (unused ones are zero).  --help, --usage, --version and the hidden lists
- * are added to every program.  Returns 0 to go on, 1 when the program
- * should exit with status 0, or -1 after printing one line naming the
- * option or the word.
+ * words[0 .. max_words-1] (unused ones are zero).  --help, --usage,
+ * --version and the hidden lists (--short-options, --long-options,
+ * --print-pod-options and --print-completion, which builds the bash
+ * completion) are added to every program.  Returns 0 to go on, 1 when the
+ * program should exit with status 0, or -1 after printing one line naming
+ * the option or the word.
  */
 extern int opt_parse (const struct opt_program *p, int argc, char *argv[],
                       struct opt_word *words);

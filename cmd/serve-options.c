@@ -291,6 +291,7 @@ static const struct opt_program program = {
   .nwords = 1,
   .max_words = SERVE_MAX_EXPORTS,
   .options = options,
+  .manual = "nbdferry-serve",
 };
 
 int

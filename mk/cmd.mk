@@ -2,6 +2,7 @@
 # cmd/: the programs and the argument -> driver table.
 nbdferry_SOURCES += \
 	cmd/args.c cmd/args.h \
+	cmd/commands.c cmd/commands.h \
 	cmd/endpoints.c cmd/endpoints.h \
 	cmd/main.c \
 	cmd/options.c cmd/options.h \
@@ -29,6 +30,6 @@ nbdferry-serve.1: nbdferry-serve.pod
 	$(AM_V_GEN)pod2man --section=1 --center=nbdferry \
 	  --release=$(PACKAGE_VERSION) --name=NBDFERRY-SERVE $< > $@
 
-CMD_TESTS = tests/test-options.sh
+CMD_TESTS = tests/test-options.sh tests/test-help.sh
 TESTS += $(CMD_TESTS)
 EXTRA_DIST += $(CMD_TESTS)

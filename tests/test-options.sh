@@ -25,7 +25,7 @@ check_pod () {
   local pod=$1; shift
   [ -s "$pod" ] || fail "$pod was not built"
   "$@" --long-options | grep -v -e '^--short-options$' -e '^--long-options$' \
-    -e '^--print-pod-options$' > "$tmp/longs"
+    -e '^--print-pod-options$' -e '^--print-completion$' > "$tmp/longs"
   sed -n 's/^=item B<\(--[^>]*\)>.*/\1/p' "$pod" | sort > "$tmp/items"
   sort "$tmp/longs" | cmp -s - "$tmp/items" ||
     fail "$pod documents other options than '$*' takes:
