@@ -60,7 +60,7 @@ run () {
   local base
   base=$(echo ${times[nbdferry]} | tr ' ' '\n' | median)
   printf '%-10s' "$name"
-  for tool in nbdferry nbdcopy qemu-img cp zstd disk; do
+  for tool in nbdferry nbdcopy qemu-img cp cp+sync zstd disk; do
     [ -n "${cmds[$tool]:-}" ] || continue
     t=$(echo ${times[$tool]} | tr ' ' '\n' | median)
     printf '  %s %6.2fs %5dMiB' "$tool" "$t" $((rss[$tool] / 1024))
@@ -281,12 +281,17 @@ w_dirty-nbd () {
 # (524,288 extents), to a new file in $FRAG_OUT (default $dir).  On a file
 # system mounted with discard, removing a copy discards each extent in
 # turn, for minutes: point FRAG_OUT at one without (a loop-mounted ext4).
+# cp leaves its 4 KiB writes in the page cache when it exits, where
+# nbdferry's window has waited for them to reach the disk: cp+sync is cp
+# then sync of the copy, the same work.
 w_frag () {
   local out=${FRAG_OUT:-$dir}/out.img
   make_frag frag64k.img $((4 << 30)) 65536; make_frag frag8k.img $((4 << 30)) 8192
   warm frag64k.img; copy_cmds frag64k.img "$out" cp; prep="rm -f $out"
+  cmds[cp+sync]="cp --sparse=always frag64k.img $out && sync $out"
   gib=0.25; run "frag 64K"
   warm frag8k.img; copy_cmds frag8k.img "$out" cp; gib=2
+  cmds[cp+sync]="cp --sparse=always frag8k.img $out && sync $out"
   run "frag 8K"; gib=; rm -f "$out"
 }
 w_frag-nbd () {                 # the same through nbdkit file: to null: and a file
