@@ -27,6 +27,7 @@ struct driver {
   bool command;                           /* serves [ CMD ARGS ] (arg NULL) */
   open_fn open_source;                    /* NULL: cannot be a source */
   open_fn open_sink;                      /* NULL: cannot be a sink */
+  bool sink_in_order;                     /* its sink cannot be served */
   /* The local file arg names ("-": standard input or output; NULL: none);
    * absent: arg itself is a path.
    */
@@ -49,7 +50,8 @@ static const struct driver drivers[] = {
   { .what = "-", .matches = stdio_matches,
     .open_source = stdin_source_open, .open_sink = stdout_sink_open },
   { .what = "zstd image", .matches = zstd_matches, .path = zstd_file_path,
-    .open_source = zstd_source_open, .open_sink = zstd_sink_open },
+    .open_source = zstd_source_open, .open_sink = zstd_sink_open,
+    .sink_in_order = true },
   { .what = "synthetic image", .matches = synthetic_matches, .path = no_path,
     .open_source = synthetic_source_open },
 
@@ -114,7 +116,7 @@ bool
 endpoint_writable (const char *arg)
 {
   const struct driver *d = find_driver (arg);
-  return d && d->open_sink;
+  return d && d->open_sink && !d->sink_in_order;
 }
 
 struct backend *

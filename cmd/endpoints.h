@@ -21,7 +21,9 @@ extern struct backend *endpoint_open (const char *arg,
 extern void endpoint_alias (const char *arg, bool sink,
                             struct alias_set *out);
 
-/* False if arg can only be read (a synthetic image). */
+/* False if arg can only be read (a synthetic image) or only written in
+ * order (a zstd image): it cannot be served writable.
+ */
 extern bool endpoint_writable (const char *arg);
 
 /* True if arg names an NBD URI. */

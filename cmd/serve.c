@@ -133,6 +133,12 @@ open_target (struct serve_state *st, size_t i, bool *read_only)
     }
     opts.create_size = size;
   }
+  else if (!*read_only && target && !strchr (target, ':') &&
+           access (target, F_OK) == -1 && errno == ENOENT) {
+    fprintf (stderr, SERVE ": %s: no such file (--size=SIZE creates it)\n",
+             target);
+    return -1;
+  }
   st->b[i] = endpoint_open (target, &opts);
   return st->b[i] ? 0 : -1;
 }

@@ -32,6 +32,7 @@ SERVE_TESTS = \
 	tests/test-serve-rmw.sh \
 	tests/test-serve-migrate.sh \
 	tests/test-serve-cli.sh \
+	tests/test-serve-direct.sh \
 	tests/test-serve-exports.sh \
 	tests/test-serve-hostile.sh \
 	tests/test-serve-idle.sh \
@@ -46,6 +47,7 @@ SERVE_TESTS = \
 	tests/test-serve-raw-options.sh \
 	tests/test-serve-readonly.sh \
 	tests/test-serve-synthetic.sh \
+	tests/test-serve-targets.sh \
 	tests/test-serve-tls-psk.sh \
 	tests/test-serve-tls-x509.sh \
 	tests/test-serve-stream.sh \

@@ -24,12 +24,14 @@
 #include "sinks.h"
 
 /* A stream source's size is unknown until its end: then the sink can only
- * grow as written, and direct I/O could not write its unaligned tail.
+ * grow as written, and direct I/O could not write its unaligned tail.  A
+ * file served in place (serve --direct) has its size: direct I/O applies.
  */
 static int
 open_sink (const char *arg, const struct endpoint_opts *opts, bool *created)
 {
-  int direct = opts->direct && opts->src_size >= 0 ? O_DIRECT : 0;
+  int direct = opts->direct && (opts->src_size >= 0 || opts->in_place)
+    ? O_DIRECT : 0;
   int fl = O_CLOEXEC|O_NOCTTY|direct;
   int fd;
 
