@@ -8,6 +8,7 @@
 #
 # Workloads: dense sparse existing loop null zstd (local), nbd-file nbd-dense
 # nbd-null nbd-sparse (NBD client), serve-read serve-write (the server),
+# serve-read-tls serve-write-tls (the server through TLS, against nbdkit),
 # dirty-nbd frag frag-nbd huge-sparse latency-dense latency-sparse (issue 12)
 # (default: the local ones).  Each workload takes well under a minute.  Inputs are kept in $BENCH_DIR
 # (default /var/tmp/nbdferry-bench) so later runs skip making them.
@@ -226,6 +227,39 @@ w_serve-write () {
     prep="rm -f out.img; truncate -s 4G out.img"
     run "write>$s"
   done
+}
+
+# Through TLS (issue 14): nbdferry serve and nbdkit with the same PSK and
+# --tls=require, started outside the timed command; nbdcopy is the client
+# of both.
+tls_serve () {                  # tls_serve NAME SERVER FILE [ro]
+  local ro=${4:-} psk=(--tls=require --tls-psk="$dir/keys.psk")
+  rm -f "$dir/$1.sock"
+  case $2 in
+    nbdferry) "$ferry" serve -U "$dir/$1.sock" -P "$dir/$1.pid" "${psk[@]}" \
+                ${ro:+-r} "$dir/$3" & ;;
+    nbdkit) nbdkit -U "$dir/$1.sock" -P "$dir/$1.pid" "${psk[@]}" ${ro:+-r} \
+              file "$dir/$3" ;;
+  esac
+  while [ ! -S "$dir/$1.sock" ]; do sleep 0.05; done
+}
+tls_uri () { echo "nbds+unix://bench@/?socket=$dir/$1.sock&tls-psk-file=$dir/keys.psk"; }
+w_serve-read-tls () {
+  [ -f keys.psk ] || psktool -u bench -p keys.psk >/dev/null
+  warm dense.img
+  tls_serve fr nbdferry dense.img ro; tls_serve kr nbdkit dense.img ro
+  cmds=( [nbdferry]="nbdcopy '$(tls_uri fr)' null:"
+         [nbdkit]="nbdcopy '$(tls_uri kr)' null:" ); prep=""
+  run "tls read<"; stop_servers
+}
+w_serve-write-tls () {
+  [ -f keys.psk ] || psktool -u bench -p keys.psk >/dev/null
+  warm dense.img
+  rm -f out.img out2.img; truncate -s 4G out.img out2.img
+  tls_serve fw nbdferry out.img; tls_serve kw nbdkit out2.img
+  cmds=( [nbdferry]="nbdcopy dense.img '$(tls_uri fw)'"
+         [nbdkit]="nbdcopy dense.img '$(tls_uri kw)'" ); prep=""
+  run "tls write>"; stop_servers; rm -f out.img out2.img
 }
 
 # --- issue 12: where real images and destinations differ ----------------------

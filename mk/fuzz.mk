@@ -14,7 +14,9 @@ FUZZ_SERVER_SRC = tests/fuzz-server.c \
 	engine/nbd/server/commands.c engine/nbd/server/handshake.c engine/nbd/server/io.c \
 	engine/nbd/server/reply.c engine/nbd/server/request.c engine/nbd/server/server.c \
 	engine/nbd/server/status.c engine/nbd/server/tls.c \
-	engine/nbd/server/transmission.c engine/nbd/wire.c
+	engine/nbd/server/transmission.c engine/nbd/wire.c \
+	engine/file/file.c engine/file/file-aio.c engine/file/file-zero.c \
+	engine/file/writeback.c engine/filters/rmw.c engine/zero.c engine/fdio.c
 # The zstd seek table reader and zero-frame parser.
 FUZZ_ZSTD_SEEK_SRC = tests/fuzz-zstd-seek.c engine/zstd/zstd-seek.c \
 	engine/error.c engine/fdio.c

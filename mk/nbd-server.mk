@@ -38,6 +38,7 @@ SERVE_TESTS = \
 	tests/test-serve-idle.sh \
 	tests/test-serve-nbdcopy-from.sh \
 	tests/test-serve-nbdcopy-to.sh \
+	tests/test-serve-memory.sh \
 	tests/test-serve-nbdinfo.sh \
 	tests/test-serve-nbdkit-options.sh \
 	tests/test-serve-nbdsh.sh \
@@ -48,6 +49,7 @@ SERVE_TESTS = \
 	tests/test-serve-readonly.sh \
 	tests/test-serve-synthetic.sh \
 	tests/test-serve-targets.sh \
+	tests/test-serve-tls-load.sh \
 	tests/test-serve-tls-psk.sh \
 	tests/test-serve-tls-x509.sh \
 	tests/test-serve-stream.sh \
@@ -55,7 +57,8 @@ SERVE_TESTS = \
 	tests/test-serve-signal.sh \
 	tests/test-serve-socket-activation.sh
 TESTS += $(SERVE_TESTS)
-EXTRA_DIST += $(SERVE_TESTS) tests/serve-functions.sh tests/tls-starttls.py
+EXTRA_DIST += $(SERVE_TESTS) tests/serve-functions.sh tests/tls-starttls.py \
+	tests/nbd-flood.py
 
 # The server against libnbd over a socketpair, with an in-memory backend
 # that exists only in the tests.
