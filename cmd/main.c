@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -67,6 +68,25 @@ check_same_file (const struct cmdline *cl)
     fprintf (stderr, "nbdferry: %s and %s are the same file (or one is "
              "a device over the other)\n",
              shown (cl->src, false), shown (cl->dst, true));
+    return -1;
+  }
+  return 0;
+}
+
+/* --progress=FD: a descriptor that is not open for writing fails now, not
+ * silently at the first line.
+ */
+static int
+check_progress_fd (int fd)
+{
+  int fl;
+
+  if (fd < 0)
+    return 0;
+  fl = fcntl (fd, F_GETFL);
+  if (fl == -1 || (fl & O_ACCMODE) == O_RDONLY) {
+    fprintf (stderr, "nbdferry: --progress=%d: file descriptor %d is not "
+             "open for writing\n", fd, fd);
     return -1;
   }
   return 0;
@@ -175,7 +195,8 @@ copy_main (struct cmdline *cl)
   double t0 = now ();
   int r;
 
-  if ((src = open_side (cl, false, -1)) == NULL || check_same_file (cl) == -1
+  if (check_progress_fd (cl->progress_fd) == -1
+      || (src = open_side (cl, false, -1)) == NULL || check_same_file (cl) == -1
       || (dst = open_side (cl, true, src->is_stream ? -1 : src->size)) == NULL)
     return 1;
   if (cl->copy.verbose) {

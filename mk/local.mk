@@ -35,6 +35,8 @@ LOCAL_SH_TESTS = \
 	tests/test-file-direct.sh \
 	tests/test-stdin.sh \
 	tests/test-stdout.sh \
+	tests/test-stdout-sparse.sh \
+	tests/test-stdout-tty.sh \
 	tests/test-null.sh \
 	tests/test-synthetic-pattern.sh \
 	tests/test-synthetic-sparse.sh \

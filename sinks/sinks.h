@@ -14,6 +14,10 @@ extern struct backend *file_sink_open (const char *arg,
                                        const struct endpoint_opts *opts);
 extern struct backend *stdout_sink_open (const char *arg,
                                          const struct endpoint_opts *opts);
+/* A descriptor of our own on standard output, or -1 with a message (a
+ * terminal is refused, as nbdcopy does).
+ */
+extern int stdout_dup (void);
 /* A stream written once in order; takes fd over (closed on failure). */
 extern struct backend *stream_sink_open (int fd, const char *name);
 extern bool null_matches (const char *arg);

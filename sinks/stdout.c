@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "error.h"
 #include "fdio.h"
@@ -32,6 +33,11 @@ write_zeroes_to (struct stream *s, uint64_t end)
 {
   static const char zeroes[64 * 1024];
 
+  if (s->seek_gaps && s->pos < end) {
+    if (lseek (s->fd, end - s->pos, SEEK_CUR) == -1)
+      return -1;
+    s->pos = end;
+  }
   while (s->pos < end) {
     uint64_t n = end - s->pos < sizeof zeroes ? end - s->pos : sizeof zeroes;
     if (write_all (s, zeroes, n) == -1)
@@ -90,6 +96,24 @@ stream_extend (struct backend *b, uint64_t size)
   return write_zeroes_to ((struct stream *) b, size);
 }
 
+/* A file whose end was sought over is as long as the image. */
+static int
+stream_finish (struct backend *b)
+{
+  struct stream *s = (struct stream *) b;
+  struct stat st;
+  off_t end;
+
+  if (!s->seek_gaps)
+    return 0;
+  end = lseek (s->fd, 0, SEEK_CUR);
+  if (end == -1 || fstat (s->fd, &st) == -1)
+    return -1;
+  if (st.st_size < end && ftruncate (s->fd, end) == -1)
+    return -1;
+  return 0;
+}
+
 static const struct backend_ops stream_sink_ops = {
   .name = "stream",
   .close = stream_close,
@@ -102,6 +126,7 @@ static const struct backend_ops stream_sink_ops = {
   .zero = stream_zero,
   .flush = stream_flush,
   .extend = stream_extend,
+  .finish = stream_finish,
 };
 
 struct backend *
@@ -110,15 +135,54 @@ stream_sink_open (int fd, const char *name)
   return stream_open (fd, name, &stream_sink_ops);
 }
 
+int
+stdout_dup (void)
+{
+  int fd;
+
+  /* As nbdcopy: an image is no text for a terminal. */
+  if (isatty (STDOUT_FILENO)) {
+    set_error ("standard output: refusing to write to a terminal "
+               "(redirect it to a file or a pipe)");
+    errno = EINVAL;
+    return -1;
+  }
+  /* Our own descriptor: closing the backend leaves fd 1 alone. */
+  fd = fcntl (STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (fd == -1)
+    set_error_errno ("standard output");
+  return fd;
+}
+
+/* A regular file with nothing past where we start writing (`> FILE`), not
+ * in append mode, where seeking writes nothing.
+ */
+static bool
+can_seek_gaps (int fd)
+{
+  struct stat st;
+  int fl = fcntl (fd, F_GETFL);
+  off_t pos;
+
+  if (fl == -1 || (fl & O_APPEND) || fstat (fd, &st) == -1 ||
+      !S_ISREG (st.st_mode))
+    return false;
+  pos = lseek (fd, 0, SEEK_CUR);
+  return pos != -1 && pos >= st.st_size;
+}
+
 struct backend *
 stdout_sink_open (const char *arg, const struct endpoint_opts *opts)
 {
-  /* Our own descriptor: closing the backend leaves fd 1 alone. */
-  int fd = fcntl (STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+  int fd = stdout_dup ();
+  bool seek_gaps;
+  struct backend *b;
 
-  if (fd == -1) {
-    set_error_errno ("standard output");
+  if (fd == -1)
     return NULL;
-  }
-  return stream_sink_open (fd, "standard output");
+  seek_gaps = can_seek_gaps (fd);
+  b = stream_sink_open (fd, "standard output");
+  if (b)
+    ((struct stream *) b)->seek_gaps = seek_gaps;
+  return b;
 }

@@ -238,9 +238,8 @@ open_file (const char *path)
   int fd;
 
   if (strcmp (path, "-") == 0)
-    fd = fcntl (STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-  else
-    fd = open (path, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC|O_NOCTTY, 0644);
+    return stdout_dup ();
+  fd = open (path, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC|O_NOCTTY, 0644);
   if (fd == -1) {
     if (errno == EISDIR)
       set_error ("%s: is a directory", path);

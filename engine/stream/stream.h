@@ -8,6 +8,7 @@
 #ifndef NBDFERRY_STREAM_H
 #define NBDFERRY_STREAM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "backend.h"
@@ -16,6 +17,10 @@ struct stream {
   struct backend b;             /* must be first */
   int fd;
   uint64_t pos;                 /* bytes read or written so far */
+  /* A sink on a regular file with nothing past its position: a gap is
+   * sought over (a hole), not written as zeroes.
+   */
+  bool seek_gaps;
 };
 
 /* close hook: closes the descriptor. */
