@@ -17,7 +17,7 @@ backend_init (struct backend *b, const struct backend_ops *ops,
 {
   b->ops = ops;
   b->next = next;
-  b->refs = 1;
+  atomic_init (&b->refs, 1);
   b->size = -1;
   b->name = strdup (name ? name : ops->name);
   if (b->name == NULL)
@@ -143,7 +143,7 @@ backend_close (struct backend *b)
 {
   struct backend *next;
 
-  if (b == NULL || --b->refs > 0)
+  if (b == NULL || atomic_fetch_sub (&b->refs, 1) > 1)
     return;
   next = b->next;
   if (b->ops->close)
@@ -154,14 +154,19 @@ backend_close (struct backend *b)
 }
 
 struct backend *
+backend_ref (struct backend *b)
+{
+  atomic_fetch_add (&b->refs, 1);
+  return b;
+}
+
+struct backend *
 backend_dup (struct backend *b)
 {
   struct backend *d;
 
-  if (b->ops->dup == NULL) {
-    b->refs++;
-    return b;
-  }
+  if (b->ops->dup == NULL)
+    return backend_ref (b);
   d = b->ops->dup (b);
   if (d == NULL || d == b)
     return d;

@@ -24,6 +24,7 @@
 #ifndef NBDFERRY_BACKEND_H
 #define NBDFERRY_BACKEND_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -154,7 +155,8 @@ struct backend {
   const struct backend_ops *ops;
   struct backend *next;         /* the layer below, for filters */
   char *name;                   /* path or URI, for messages */
-  unsigned refs;                /* dup() returning self takes a reference */
+  atomic_uint refs;             /* dup() returning self takes a reference
+                                   (workers dup at once: atomic) */
 
   /* Cached by backend_open_done(), and the rest of the struct: backend_dup
    * copies everything from size to the end as one block.
@@ -192,6 +194,8 @@ extern int backend_yes (struct backend *b);
 /* Drop a reference; the last one closes (and frees next, for filters). */
 extern void backend_close (struct backend *b);
 extern struct backend *backend_dup (struct backend *b);
+/* Another reference to b itself (the same handle, the same connection). */
+extern struct backend *backend_ref (struct backend *b);
 
 /* Dispatch: walks past filters that leave a hook out. */
 extern int backend_pread (struct backend *b, void *buf, uint64_t count,

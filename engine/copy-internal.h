@@ -25,6 +25,8 @@ struct copy {
   bool dst_zero;                /* [0, size) of dst reads as zero */
   unsigned slots;               /* requests in flight per worker */
   _Atomic uint64_t next_unit;   /* the next unit a worker takes */
+  atomic_uint next_worker;      /* workers started: the first one uses src
+                                   and dst themselves, the others dups */
   atomic_bool stop;             /* a worker failed: everyone stops */
   pthread_mutex_t lock;         /* protects the error below */
   char error[512];              /* the first failure */

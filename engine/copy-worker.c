@@ -405,8 +405,17 @@ worker_init (struct worker *w, struct copy *cp)
   w->done_tail = &w->done_head;
   extents_init (&w->ext, 0, 0);
   extents_init (&w->scratch, 0, 0);
-  w->src = backend_dup (cp->src);
-  w->dst = backend_dup (cp->dst);
+  /* The first worker takes the handles we opened, so a copy over N
+   * connections opens N, not N + 1.
+   */
+  if (atomic_fetch_add (&cp->next_worker, 1) == 0) {
+    w->src = backend_ref (cp->src);
+    w->dst = backend_ref (cp->dst);
+  }
+  else {
+    w->src = backend_dup (cp->src);
+    w->dst = w->src ? backend_dup (cp->dst) : NULL;
+  }
   dirty_init (&w->dirty, w->src, cp->stats->plan.align);
   w->slots = calloc (cp->slots, sizeof *w->slots);
   if (w->src == NULL || w->dst == NULL || w->slots == NULL)

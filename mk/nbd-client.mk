@@ -24,6 +24,7 @@ NBD_CLIENT_TESTS = \
 	tests/test-nbd-qemu-uri.sh \
 	tests/test-nbd-no-zero.sh \
 	tests/test-nbd-multi-conn.sh \
+	tests/test-nbd-multi-conn-count.sh \
 	tests/test-nbd-sparse-reads.sh \
 	tests/test-nbd-max-request.sh \
 	tests/test-nbd-prefill.sh \

@@ -155,10 +155,8 @@ client_dup (struct backend *b)
   struct nbd_client *c = NBD_CLIENT (b), *d;
 
   /* Without multi-conn a second connection could see stale data. */
-  if (!b->can_multi_conn) {
-    b->refs++;
-    return b;
-  }
+  if (!b->can_multi_conn)
+    return backend_ref (b);
   d = client_new (b->name, c->uri, c->server, c->writable, c->no_extents,
                   c->bitmap);
   if (d == NULL)

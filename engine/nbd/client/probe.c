@@ -31,6 +31,9 @@
  */
 #define MAX_REPLIES 64
 
+/* How long the probe waits for the server to close after NBD_OPT_ABORT. */
+#define PROBE_CLOSE_MS 1000
+
 static int64_t
 now_ms (void)
 {
@@ -233,6 +236,25 @@ read_info_replies (int fd, int64_t deadline)
   return -1;
 }
 
+/* Until the server has closed its end (briefly): then a server that counts
+ * its clients no longer counts the probe when the copy connects.
+ */
+static void
+wait_closed (int fd, int64_t deadline)
+{
+  int64_t soon = now_ms () + PROBE_CLOSE_MS;
+  char buf[256];
+  ssize_t r;
+
+  if (soon < deadline)
+    deadline = soon;
+  do {
+    if (wait_fd (fd, POLLIN, deadline) == -1)
+      return;
+    r = recv (fd, buf, sizeof buf, MSG_DONTWAIT);
+  } while (r > 0 || (r == -1 && (errno == EINTR || errno == EAGAIN)));
+}
+
 static unsigned
 to_init_flags (unsigned mask)
 {
@@ -255,9 +277,10 @@ probe_init_state_fd (int fd, const char *export, int timeout_ms)
     return 0;
   mask = read_info_replies (fd, deadline);
   /* Soft disconnect; some servers (nbd-server) just close instead of
-   * acknowledging, so we do not wait for the ACK.
+   * acknowledging, so we wait for the end, not the ACK.
    */
-  send_option (fd, NBD_OPT_ABORT, NULL, 0, deadline);
+  if (send_option (fd, NBD_OPT_ABORT, NULL, 0, deadline) == 0)
+    wait_closed (fd, deadline);
   return mask > 0 ? to_init_flags (mask) : 0;
 }
 
