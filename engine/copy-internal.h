@@ -27,6 +27,12 @@ struct copy {
   _Atomic uint64_t next_unit;   /* the next unit a worker takes */
   atomic_uint next_worker;      /* workers started: the first one uses src
                                    and dst themselves, the others dups */
+  /* Workers start copying together, once each has its connections (or
+   * one failed): the first, which opened none, would otherwise take every
+   * unit of a small copy alone.
+   */
+  unsigned workers, ready;      /* under lock */
+  pthread_cond_t all_ready;
   atomic_bool stop;             /* a worker failed: everyone stops */
   pthread_mutex_t lock;         /* protects the error below */
   char error[512];              /* the first failure */
@@ -39,6 +45,9 @@ extern void copy_fail (struct copy *cp, struct backend *b, const char *op,
 /* --blkhash: the source holds buf (NULL: zeroes) at offset. */
 extern void copy_hash (struct copy *cp, const void *buf, uint64_t offset,
                        uint64_t count);
+
+/* A worker has its handles: wait for the others (copy_fail wakes us). */
+extern void copy_worker_ready (struct copy *cp);
 
 /* Credit completed bytes of the source. */
 extern void copy_progress (struct copy *cp, uint64_t bytes);

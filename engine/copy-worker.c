@@ -489,6 +489,7 @@ copy_worker (void *arg)
   if (worker_init (&w, cp) == -1)
     copy_fail (cp, w.src ? cp->dst : cp->src, "opening a connection",
                0, 0, errno);
+  copy_worker_ready (cp);
   while (!atomic_load (&cp->stop)) {
     uint64_t start = atomic_fetch_add (&cp->next_unit, COPY_UNIT);
 

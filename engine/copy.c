@@ -41,6 +41,17 @@ copy_fail (struct copy *cp, struct backend *b, const char *op,
               "%s: %s failed at offset %" PRIu64 " (%" PRIu64 " bytes): %s",
               b->name, op_name (op), offset, count, last_error (err));
   atomic_store (&cp->stop, true);
+  pthread_cond_broadcast (&cp->all_ready);
+}
+
+void
+copy_worker_ready (struct copy *cp)
+{
+  LOCK_IN_SCOPE (&cp->lock);
+  if (++cp->ready == cp->workers)
+    pthread_cond_broadcast (&cp->all_ready);
+  while (cp->ready < cp->workers && !atomic_load (&cp->stop))
+    pthread_cond_wait (&cp->all_ready, &cp->lock);
 }
 
 void
@@ -95,6 +106,7 @@ run_workers (struct copy *cp, unsigned n)
     copy_fail (cp, cp->src, "starting worker threads", 0, 0, ENOMEM);
     return -1;
   }
+  cp->workers = n;
   for (i = 0; i < n; ++i) {
     err = pthread_create (&tids[i], NULL, copy_worker, cp);
     if (err) {
@@ -229,6 +241,7 @@ copy_run (struct backend *src, struct backend *dst,
   struct copy cp = {
     .src = src, .dst = dst, .opts = opts, .stats = stats,
     .lock = PTHREAD_MUTEX_INITIALIZER,
+    .all_ready = PTHREAD_COND_INITIALIZER,
   };
   int r, err;
 
