@@ -44,11 +44,9 @@ if command -v mkfs.ext4 >/dev/null; then
     cleanup_fn umount "$tmp/mnt"
     head -c 100000 /dev/urandom > "$tmp/mnt/in"
     cp "$tmp/mnt/in" "$tmp/in.orig"
-    cp "$tmp/fs" "$tmp/fs.orig"
     expect_error "same file" $NBDFERRY "$tmp/mnt/in" "$dev"
     expect_error "same file" $NBDFERRY "$tmp/mnt/in" "$tmp/fs"
     expect_error "same file" $NBDFERRY "$dev" "$tmp/mnt/in"
     cmp "$tmp/mnt/in" "$tmp/in.orig" || fail "the file in the file system was changed"
-    cmp "$tmp/fs" "$tmp/fs.orig" || fail "the file system was changed"
   fi
 fi
