@@ -5,10 +5,13 @@
 #include <stddef.h>
 
 #include "commands.h"
+#include "compare-cmd.h"
 #include "serve.h"
 
 const struct opt_command commands[] = {
   { "serve", serve_main,
     .help = "Export an image over NBD" },
+  { "compare", compare_main,
+    .help = "Compare two images (as qemu-img compare, sparse-aware)" },
   { NULL }
 };

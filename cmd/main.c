@@ -153,15 +153,6 @@ show_plan (const struct copy_stats *st)
              "destination blocks: read-modify-write\n", st->tail);
 }
 
-static double
-now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* --blkhash: one line of hex, on stdout or in --blkhash-file (as nbdcopy). */
 static int
 print_blkhash (const struct cmdline *cl, uint64_t size)
@@ -192,7 +183,7 @@ copy_main (struct cmdline *cl)
   CLEANUP_BACKEND struct backend *dst = NULL;
   struct copy_stats st = { 0 };
   bool verbose = cl->copy.verbose || cl->bar;
-  double t0 = now ();
+  double t0 = monotonic_seconds ();
   int r;
 
   if (check_progress_fd (cl->progress_fd) == -1
@@ -224,7 +215,7 @@ copy_main (struct cmdline *cl)
     return 1;
   }
   if (verbose)
-    summary (cl, &st, now () - t0);
+    summary (cl, &st, monotonic_seconds () - t0);
   if (cl->copy.blkhash && print_blkhash (cl, st.total) == -1)
     return 1;
   return 0;

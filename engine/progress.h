@@ -29,5 +29,7 @@ extern void progress_finish (struct progress *p, uint64_t done, bool ok);
 
 /* "1.5 GiB" */
 extern void human_size (char *buf, size_t len, double bytes);
+/* Seconds on the monotonic clock, for durations. */
+extern double monotonic_seconds (void);
 
 #endif /* NBDFERRY_PROGRESS_H */
