@@ -19,6 +19,7 @@
 #include "dirty.h"
 #include "endpoints.h"
 #include "error.h"
+#include "filters/rate.h"
 #include "options.h"
 #include "progress.h"
 
@@ -39,8 +40,17 @@ open_side (const struct cmdline *cl, bool sink, int64_t src_size)
     .requests = cl->copy.requests,
     .command = sink ? cl->dst_cmd : cl->src_cmd,
   };
+  struct backend *b = endpoint_open (sink ? cl->dst : cl->src, &o), *f;
 
-  return endpoint_open (sink ? cl->dst : cl->src, &o);
+  /* --rate: what is read from the source goes through one token bucket. */
+  if (b && !sink && cl->rate) {
+    if ((f = rate_filter_open (b, cl->rate)) == NULL) {
+      fprintf (stderr, "nbdferry: %s\n", last_error (errno));
+      backend_close (b);
+    }
+    b = f;
+  }
+  return b;
 }
 
 static const char *

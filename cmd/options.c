@@ -139,6 +139,10 @@ static struct opt options[] = {
   { "blkhash-file", 0, "FILE", .string = &cl.blkhash_file,
     .help = "Write the --blkhash digest to FILE instead of stdout (implies "
     "--blkhash)" },
+  { "rate", 0, "SIZE", .size = &cl.rate,
+    .help = "Read at most SIZE bytes per second from the source, all "
+    "workers together (suffixes k, M, G); holes and zero runs that are "
+    "not read cost nothing" },
   { "verbose", 'v', .incr = &cl.copy.verbose,
     .help = "Print the limits of each side, the plan, and a summary" },
   { NULL }

@@ -23,7 +23,8 @@ struct cmdline {
   const char *src, *dst;
   char **src_cmd, **dst_cmd;
   char *blkhash_spec;           /* --blkhash ALG[/BLOCKSIZE], or NULL */
-  char *blkhash_file;           /* --blkhash-file, or NULL: stdout */
+  char *blkhash_file;
+  uint64_t rate;                /* --rate: bytes per second, 0: no limit */           /* --blkhash-file, or NULL: stdout */
 };
 
 /* 0: go on; 1: done, exit 0 (--help, --version); -1: error printed. */

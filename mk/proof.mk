@@ -2,7 +2,8 @@
 # Proof and control: --blkhash, compare, --rate, --salvage.
 libengine_a_SOURCES += \
 	engine/blkhash.c engine/blkhash.h \
-	engine/compare.c engine/compare.h
+	engine/compare.c engine/compare.h \
+	engine/filters/rate.c engine/filters/rate.h
 nbdferry_SOURCES += cmd/compare.c cmd/compare-cmd.h
 
 check_PROGRAMS += tests/test-blkhash
@@ -13,7 +14,8 @@ tests_test_blkhash_LDADD = libengine.a $(ALL_LIBS)
 PROOF_SH_TESTS = \
 	tests/test-blkhash-digests.sh \
 	tests/test-blkhash-sources.sh \
-	tests/test-compare.sh
+	tests/test-compare.sh \
+	tests/test-rate.sh
 TESTS += $(PROOF_SH_TESTS)
 EXTRA_DIST += $(PROOF_SH_TESTS) tests/blkhash.py
 
