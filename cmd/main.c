@@ -186,6 +186,40 @@ print_blkhash (const struct cmdline *cl, uint64_t size)
   return 0;
 }
 
+/* --salvage: the ranges written as zeroes because they could not be read,
+ * as JSON progress lines (before the final one) ...
+ */
+static void
+unreadable_progress (const struct cmdline *cl, struct copy_stats *st)
+{
+  size_t i;
+
+  bad_ranges_sort (&st->unreadable);
+  for (i = 0; i < st->unreadable.len; ++i)
+    progress_unreadable (cl->copy.progress, st->unreadable.v[i].offset,
+                         st->unreadable.v[i].length);
+}
+
+/* ... and at the end on stderr: the copy is incomplete, exit status 2. */
+static int
+unreadable_report (struct copy_stats *st)
+{
+  const struct bad_ranges *l = &st->unreadable;
+  size_t i;
+  int r = l->bytes ? 2 : 0;
+
+  if (r)
+    fprintf (stderr, "nbdferry: --salvage: %" PRIu64 " bytes of the source "
+             "could not be read and were written as zeroes\n", l->bytes);
+  for (i = 0; i < l->len; ++i)
+    fprintf (stderr, "nbdferry: unreadable: offset %" PRIu64 ", %" PRIu64
+             " bytes\n", l->v[i].offset, l->v[i].length);
+  if (l->truncated)
+    fprintf (stderr, "nbdferry: unreadable: more ranges, not listed\n");
+  bad_ranges_free (&st->unreadable);
+  return r;
+}
+
 static int
 copy_main (struct cmdline *cl)
 {
@@ -217,18 +251,23 @@ copy_main (struct cmdline *cl)
                                         : src->is_stream ? 0
                                         : (uint64_t) src->size);
   r = copy_run (src, dst, &cl->copy, &st);
+  if (r == 0)
+    unreadable_progress (cl, &st);
   progress_finish (cl->copy.progress, st.done, r == 0);
   if (cl->copy.verbose)
     show_plan (&st);
   if (r == -1) {
     fprintf (stderr, "nbdferry: %s\n", last_error (errno));
+    bad_ranges_free (&st.unreadable);
     return 1;
   }
   if (verbose)
     summary (cl, &st, monotonic_seconds () - t0);
-  if (cl->copy.blkhash && print_blkhash (cl, st.total) == -1)
+  if (cl->copy.blkhash && print_blkhash (cl, st.total) == -1) {
+    bad_ranges_free (&st.unreadable);
     return 1;
-  return 0;
+  }
+  return unreadable_report (&st);
 }
 
 int

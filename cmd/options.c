@@ -143,6 +143,10 @@ static struct opt options[] = {
     .help = "Read at most SIZE bytes per second from the source, all "
     "workers together (suffixes k, M, G); holes and zero runs that are "
     "not read cost nothing" },
+  { "salvage", 0, .flag = &cl.copy.salvage,
+    .help = "Do not stop at a source read error: read around it down to "
+    "512-byte sectors, write what cannot be read as zeroes, list those "
+    "ranges at the end (and in JSON progress) and exit with status 2" },
   { "verbose", 'v', .incr = &cl.copy.verbose,
     .help = "Print the limits of each side, the plan, and a summary" },
   { NULL }

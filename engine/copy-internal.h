@@ -49,6 +49,13 @@ extern void copy_hash (struct copy *cp, const void *buf, uint64_t offset,
 /* A worker has its handles: wait for the others (copy_fail wakes us). */
 extern void copy_worker_ready (struct copy *cp);
 
+/* --salvage: a read of [offset, offset+count) into buf failed with err.
+ * Read what can be read, zero the rest (listed in stats->unreadable):
+ * returns 0, or err when salvage is off or cannot help.
+ */
+extern int copy_salvage (struct copy *cp, struct backend *src, char *buf,
+                         uint64_t offset, uint64_t count, int err);
+
 /* Credit completed bytes of the source. */
 extern void copy_progress (struct copy *cp, uint64_t bytes);
 

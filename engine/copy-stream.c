@@ -99,7 +99,8 @@ read_chunk (struct ring *r, char *buf, uint64_t want, uint64_t offset,
     return -1;
   if (*hole)
     return want;
-  if (backend_pread (cp->src, buf, want, offset, 0) == -1)
+  if (backend_pread (cp->src, buf, want, offset, 0) == -1 &&
+      (errno = copy_salvage (cp, cp->src, buf, offset, want, errno)) != 0)
     return -1;
   atomic_fetch_add (&cp->stats->read, want);
   return want;

@@ -231,6 +231,9 @@ process (struct worker *w, struct op *op)
   struct copy_stats *st = cp->stats;
 
   w->in_flight--;
+  if (op->err && op->kind == OP_READ)
+    op->err = copy_salvage (cp, w->src, op->slot->buf, op->offset, op->count,
+                            op->err);
   if (op->err) {
     static const char *const names[] = { "read", "write", "zero" };
     copy_fail (cp, op->kind == OP_READ ? w->src : w->dst, names[op->kind],

@@ -70,6 +70,20 @@ copy_hash (struct copy *cp, const void *buf, uint64_t offset, uint64_t count)
     copy_fail (cp, cp->src, "blkhash", offset, count, errno);
 }
 
+int
+copy_salvage (struct copy *cp, struct backend *src, char *buf,
+              uint64_t offset, uint64_t count, int err)
+{
+  /* Hook: --retries (the resilience work) retries first; salvage acts on
+   * what is still failing, here on the first failure.
+   */
+  if (!cp->opts->salvage || src->is_stream)
+    return err;
+  if (salvage_read (src, buf, offset, count, &cp->stats->unreadable) == -1)
+    return errno;
+  return 0;
+}
+
 static unsigned
 count_workers (struct copy *cp)
 {
@@ -245,6 +259,7 @@ copy_run (struct backend *src, struct backend *dst,
   };
   int r, err;
 
+  bad_ranges_init (&stats->unreadable);
   if (check_sizes (&cp) == -1)
     return -1;
   stats->total = cp.size = src->is_stream ? 0 : src->size;

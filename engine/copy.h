@@ -9,6 +9,7 @@
 
 #include "backend.h"
 #include "blocksize.h"
+#include "salvage.h"
 
 struct blkhash;
 struct progress;
@@ -25,6 +26,7 @@ struct copy_opts {
   bool no_extents;              /* do not ask the source for extents */
   bool flush;                   /* flush the destination at the end */
   bool synchronous;             /* one request at a time, no async I/O */
+  bool salvage;                 /* unreadable source sectors become zeroes */
   bool dirty;                   /* a delta copy: only what the source's
                                  * dirty bitmap marks (engine/dirty.h) */
   int verbose;
@@ -45,6 +47,7 @@ struct copy_stats {
   struct plan plan;
   uint64_t tail;                /* bytes past dst's last whole block, done
                                  * by read-modify-write (0: none) */
+  struct bad_ranges unreadable; /* --salvage: what could not be read */
   const char *zero_reason;      /* how the destination was known to read
                                    as zero, or NULL */
 };

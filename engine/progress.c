@@ -131,6 +131,19 @@ emit_machine (struct progress *p, uint64_t done, bool final)
   (void) fd_write_full (p->machine_fd, line, n);
 }
 
+void
+progress_unreadable (struct progress *p, uint64_t offset, uint64_t length)
+{
+  char line[128];
+  int n;
+
+  if (p == NULL || p->machine_fd < 0 || p->format != PROGRESS_JSON)
+    return;
+  n = snprintf (line, sizeof line, "{\"unreadable\":{\"offset\":%" PRIu64
+                ",\"length\":%" PRIu64 "}}\n", offset, length);
+  (void) fd_write_full (p->machine_fd, line, n);
+}
+
 static void
 tick (struct progress *p, bool final)
 {

@@ -24,6 +24,11 @@ extern struct progress *progress_start (int bar_fd, int machine_fd,
                                         uint64_t total);
 /* Completed bytes so far (monotonic); cheap, called from any thread. */
 extern void progress_update (struct progress *p, uint64_t done);
+/* --salvage: a JSON line {"unreadable":{"offset":O,"length":L}} (nothing
+ * in the other formats).
+ */
+extern void progress_unreadable (struct progress *p, uint64_t offset,
+                                 uint64_t length);
 /* Final line (100/100, phase "done") and stop the drawing thread. */
 extern void progress_finish (struct progress *p, uint64_t done, bool ok);
 

@@ -3,7 +3,8 @@
 libengine_a_SOURCES += \
 	engine/blkhash.c engine/blkhash.h \
 	engine/compare.c engine/compare.h \
-	engine/filters/rate.c engine/filters/rate.h
+	engine/filters/rate.c engine/filters/rate.h \
+	engine/salvage.c engine/salvage.h
 nbdferry_SOURCES += cmd/compare.c cmd/compare-cmd.h
 
 check_PROGRAMS += tests/test-blkhash
@@ -15,7 +16,8 @@ PROOF_SH_TESTS = \
 	tests/test-blkhash-digests.sh \
 	tests/test-blkhash-sources.sh \
 	tests/test-compare.sh \
-	tests/test-rate.sh
+	tests/test-rate.sh \
+	tests/test-salvage.sh
 TESTS += $(PROOF_SH_TESTS)
 EXTRA_DIST += $(PROOF_SH_TESTS) tests/blkhash.py
 
