@@ -10,6 +10,7 @@
 # nbd-null nbd-sparse (NBD client), serve-read serve-write (the server),
 # serve-read-tls serve-write-tls (the server through TLS, against nbdkit),
 # dirty-nbd frag frag-nbd huge-sparse latency-dense latency-sparse (issue 12)
+# blkhash compare (issue 13)
 # (default: the local ones).  Each workload takes well under a minute.  Inputs are kept in $BENCH_DIR
 # (default /var/tmp/nbdferry-bench) so later runs skip making them.
 set -euo pipefail
@@ -61,7 +62,7 @@ run () {
   local base
   base=$(echo ${times[nbdferry]} | tr ' ' '\n' | median)
   printf '%-10s' "$name"
-  for tool in nbdferry nbdcopy qemu-img cp cp+sync zstd disk; do
+  for tool in nbdferry nbdcopy qemu-img cp cp+sync zstd disk sha256sum cmp; do
     [ -n "${cmds[$tool]:-}" ] || continue
     t=$(echo ${times[$tool]} | tr ' ' '\n' | median)
     printf '  %s %6.2fs %5dMiB' "$tool" "$t" $((rss[$tool] / 1024))
@@ -364,6 +365,29 @@ w_latency-sparse () {
   serve src -r -t 64 --filter=delay sparse-random 8G delay-read=5ms delay-extents=5ms
   both "$(uri src)" null:; prep=""; gib=0.8
   run "lat 10% 8G"; gib=; stop_servers
+}
+# --blkhash SRC null: as a checksum, against sha256sum of the same raw bytes
+# (a different digest, the same job: proof that the bytes are what they
+# were).
+w_blkhash () {
+  local f
+  for f in dense sparse; do
+    warm $f.img
+    cmds=( [nbdferry]="$ferry --blkhash $f.img null:" [sha256sum]="sha256sum $f.img" )
+    prep=""; run "hash $f"
+  done
+}
+# compare on a sparse 16 GiB pair (10 % data, the same bytes in a second
+# file), against cmp and qemu-img compare.
+w_compare () {
+  [ -f sparse2.img ] || cp --sparse=always sparse.img sparse2.img
+  warm sparse.img sparse2.img
+  cmds=(
+    [nbdferry]="$ferry compare sparse.img sparse2.img"
+    [qemu-img]="qemu-img compare -f raw -F raw sparse.img sparse2.img"
+    [cmp]="cmp sparse.img sparse2.img"
+  )
+  prep=""; run "compare 16G"
 }
 
 make_inputs
