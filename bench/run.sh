@@ -62,7 +62,7 @@ run () {
   local base
   base=$(echo ${times[nbdferry]} | tr ' ' '\n' | median)
   printf '%-10s' "$name"
-  for tool in nbdferry nbdcopy qemu-img cp cp+sync zstd disk sha256sum cmp; do
+  for tool in nbdferry nbdcopy nbdkit qemu-img cp cp+sync zstd disk sha256sum cmp; do
     [ -n "${cmds[$tool]:-}" ] || continue
     t=$(echo ${times[$tool]} | tr ' ' '\n' | median)
     printf '  %s %6.2fs %5dMiB' "$tool" "$t" $((rss[$tool] / 1024))

@@ -3,6 +3,7 @@
 # serve --tls=require --tls-certificates (certificates made by certtool):
 # nbdinfo, nbdcopy, qemu-img and nbdferry read and write through TLS;
 # STARTTLS sent twice gets NBD_REP_ERR_INVALID and the session goes on;
+# broken options and requests inside TLS cost only their connection;
 # with --tls-verify-peer a client certificate from the CA is needed; with
 # --tls=on clear-text clients are served too.
 source "${abs_srcdir:-.}/tests/functions.sh"
@@ -57,6 +58,14 @@ $NBDFERRY "$u" "$tmp/back" && cmp "$tmp/src" "$tmp/back" ||
   fail "nbdferry as the TLS client"
 python3 "$abs_srcdir/tests/tls-starttls.py" "$sock" "$pki/ca-cert.pem" twice ||
   fail "STARTTLS twice"
+# The hostile clients of test-serve-hostile.sh, inside TLS.
+pids=
+for kind in badmagic biglen badrequest; do
+  timeout 30 python3 "$abs_srcdir/tests/tls-starttls.py" "$sock" \
+    "$pki/ca-cert.pem" $kind & pids="$pids $!"
+done
+[ "$(nbdinfo --size "$u")" = 4194304 ] || fail "honest client not served"
+for p in $pids; do wait $p || fail "a hostile TLS client was not dropped"; done
 expect_fail nbdinfo --size "nbd+unix:///?socket=$sock"
 [ "$(nbdinfo --size "$u")" = 4194304 ] || fail "served after the refusals"
 stop_serve

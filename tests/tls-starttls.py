@@ -4,7 +4,9 @@
 #            and the session must go on working (NBD_OPT_LIST is answered)
 #   nocert   (--tls-verify-peer) offers no client certificate: the server
 #            must refuse the handshake
-# Usage: python3 tls-starttls.py SOCKET CA-CERT twice|nocert
+#   badmagic, biglen, badrequest: test-serve-hostile's broken clients,
+#            inside TLS: the server must hang up
+# Usage: python3 tls-starttls.py SOCKET CA-CERT MODE
 import socket, ssl, struct, sys
 
 OPTS_MAGIC, REP_MAGIC = 0x49484156454F5054, 0x3e889045565a9
@@ -50,6 +52,23 @@ if mode == 'nocert':
         sys.exit(0)
     sys.exit('a client without a certificate was served')
 t = ctx.wrap_socket(s)
+if mode in ('badmagic', 'biglen', 'badrequest'):
+    if mode == 'badmagic':
+        t.sendall(struct.pack('>QII', REP_MAGIC, 6, 0))
+    elif mode == 'biglen':
+        t.sendall(struct.pack('>QII', OPTS_MAGIC, 6, 0xffffffff))
+    else:
+        opt(t, 7, struct.pack('>IH', 0, 0))          # GO ""
+        while rep(t, 7) != ACK:
+            pass
+        t.sendall(b'\xee' * 28)
+    try:
+        while t.recv(4096):
+            pass
+    except (ssl.SSLError, OSError):
+        pass
+    print('dropped')
+    sys.exit(0)
 opt(t, STARTTLS)
 assert rep(t, STARTTLS) == ERR_INVALID, 'second STARTTLS not refused'
 opt(t, LIST)
