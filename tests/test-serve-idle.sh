@@ -13,10 +13,17 @@ truncate -s 1M "$tmp/img"
 start_serve s --max-connections=4 --idle-timeout=0 -v "$tmp/img" 2> "$tmp/log"
 pids=
 for i in 1 2 3 4; do
-  nbdsh -u "$uri" -c 'import time; time.sleep(60)' 2>/dev/null & pids="$pids $!"
+  nbdsh -u "$uri" -c "import time; open('$tmp/connected$i', 'w'); time.sleep(60)" \
+    2>/dev/null & pids="$pids $!"
 done
 cleanup_fn "kill $pids 2>/dev/null"
-sleep 1
+# Only once all four hold their connection (python starts slowly on a
+# loaded machine).
+for i in $(seq 600); do
+  [ "$(ls "$tmp"/connected* 2>/dev/null | wc -l)" = 4 ] && break
+  sleep 0.1
+done
+[ "$(ls "$tmp"/connected* 2>/dev/null | wc -l)" = 4 ] || fail "silent clients did not connect"
 start=$(date +%s)
 ok=
 for i in $(seq 40); do
