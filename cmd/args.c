@@ -30,8 +30,8 @@ arg_size (const char *prog, const char *opt, const char *arg, uint64_t *out,
 }
 
 int
-arg_count (const char *prog, const char *opt, const char *arg, unsigned max,
-           unsigned *out)
+arg_count (const char *prog, const char *opt, const char *arg, unsigned min,
+           unsigned max, unsigned *out)
 {
   char msg[64];
   char *end;
@@ -39,8 +39,8 @@ arg_count (const char *prog, const char *opt, const char *arg, unsigned max,
 
   errno = 0;
   v = strtol (arg, &end, 10);
-  if (errno || end == arg || *end || v < 1 || v > (long) max) {
-    snprintf (msg, sizeof msg, "expected a number from 1 to %u", max);
+  if (errno || end == arg || *end || v < (long) min || v > (long) max) {
+    snprintf (msg, sizeof msg, "expected a number from %u to %u", min, max);
     return arg_invalid (prog, opt, arg, msg);
   }
   *out = v;

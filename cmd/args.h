@@ -11,9 +11,9 @@
 /* A size with an optional binary suffix (engine/size.h). */
 extern int arg_size (const char *prog, const char *opt, const char *arg,
                      uint64_t *out, bool zero_ok);
-/* A whole number from 1 to max. */
+/* A whole number from min (0 or 1) to max. */
 extern int arg_count (const char *prog, const char *opt, const char *arg,
-                      unsigned max, unsigned *out);
+                      unsigned min, unsigned max, unsigned *out);
 /* "PROG: OPT: invalid value 'ARG': WHY" on stderr; returns -1. */
 extern int arg_invalid (const char *prog, const char *opt, const char *arg,
                         const char *why);

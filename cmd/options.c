@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libnbd.h>
+
 #include "args.h"
 #include "blkhash.h"
 #include "commands.h"
@@ -86,14 +88,19 @@ blkhash_check (const char *prog)
 }
 
 static struct opt options[] = {
-  { "connections", 'C', "N", .count = &cl.connections, .max = 1024,
-    .help = "Open N connections to each NBD server that allows multi-conn "
-    "(default 4); one worker thread per connection" },
-  { "threads", 'T', "N", .count = &cl.copy.threads, .max = 1024,
-    .help = "Use N worker threads (default: one per CPU for local endpoints, "
-    "one per connection when a side is NBD)" },
-  { "requests", 'R', "N", .count = &cl.copy.requests, .max = 1024,
-    .help = "Keep up to N requests in flight per worker (default 64)" },
+  /* Any count nbdcopy takes is taken: they are maxima (at most
+   * COPY_MAX_WORKERS workers run, and the queue size bounds requests).
+   */
+  { "connections", 'C', "N", .count = &cl.connections, .max = UINT_MAX,
+    .help = "Open up to N connections to each NBD server that allows "
+    "multi-conn (default 4); one worker thread per connection" },
+  { "threads", 'T', "N", .count = &cl.copy.threads, .max = UINT_MAX,
+    .zero_ok = true,
+    .help = "Use N worker threads (0, the default: one per CPU for local "
+    "endpoints, one per connection when a side is NBD)" },
+  { "requests", 'R', "N", .count = &cl.copy.requests, .max = UINT_MAX,
+    .help = "Keep up to N requests in flight per worker (default 64; "
+    "--queue-size bounds them too)" },
   { "request-size", 0, "SIZE", .size = &cl.copy.request_size,
     .help = "Size of each read and write; clamped into both sides' "
     "block-size limits (default 1M for local endpoints, 256k when a side "
@@ -148,12 +155,30 @@ static struct opt options[] = {
     "512-byte sectors, write what cannot be read as zeroes, list those "
     "ranges at the end (and in JSON progress) and exit with status 2" },
   { "verbose", 'v', .incr = &cl.copy.verbose,
-    .help = "Print the limits of each side, the plan, and a summary" },
+    .help = "Print the limits of each side, the plan (with why "
+    "--request-size was changed, if it was) and a summary, and turn on "
+    "libnbd's debug messages (off without -v, whatever LIBNBD_DEBUG says, "
+    "as in nbdcopy)" },
   { NULL }
 };
 
+/* As nbdcopy: the libnbd actually loaded, which scripts parse. */
+static void
+version (void)
+{
+  struct nbd_handle *h = nbd_create ();
+
+  if (h == NULL) {
+    fprintf (stderr, "nbdferry: libnbd: %s\n", nbd_get_error ());
+    return;
+  }
+  printf ("libnbd %s\n", nbd_get_version (h));
+  nbd_close (h);
+}
+
 static const struct opt_program program = {
   .name = "nbdferry",
+  .version = version,
   .usage = "SOURCE DESTINATION\n"
   "  SOURCE, DESTINATION: FILE | DEVICE | NBD-URI | [ CMD ARGS ] | - | null:\n"
   "  | zstd:FILE | pattern:SIZE | zero:SIZE | random:SIZE | sparse-random:SIZE",

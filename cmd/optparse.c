@@ -231,7 +231,7 @@ apply (const struct opt_program *p, const struct opt *o, char *arg)
     return 0;
   }
   else if (o->count)
-    r = arg_count (p->name, name, arg, o->max, o->count);
+    r = arg_count (p->name, name, arg, o->zero_ok ? 0 : 1, o->max, o->count);
   else if (o->size)
     r = arg_size (p->name, name, arg, o->size, o->zero_ok);
   else

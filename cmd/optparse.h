@@ -27,7 +27,8 @@ struct opt {
   bool *flag;                   /* set to true (no argument) */
   int *incr;                    /* one more each time, as -v -v (no argument) */
   char **string;                /* a copy; given again, the last one wins */
-  unsigned *count;              /* a whole number from 1 to max */
+  unsigned *count;              /* a whole number from 1 (0 if zero_ok)
+                                   to max */
   uint64_t *size;               /* a size with a suffix; 0 only if zero_ok */
   /* Anything else (ARG is NULL when not given): 0 to go on, 1 to exit with
    * status 0 (--version), -1 after printing one line (arg_invalid).
@@ -35,7 +36,7 @@ struct opt {
   int (*call) (const char *prog, const char *arg);
 
   unsigned max;                 /* count: the largest value */
-  bool zero_ok;                 /* size: 0 is allowed */
+  bool zero_ok;                 /* size, count: 0 is allowed */
   unsigned flags;               /* OPT_OPTIONAL, OPT_HIDDEN */
   const char *help;             /* --help: one sentence, no final period */
   const char *man;              /* POD paragraphs for the manual page

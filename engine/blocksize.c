@@ -122,6 +122,36 @@ zero_piece (uint64_t max, uint64_t preferred, uint64_t align)
   return max < align ? align : max;
 }
 
+/* Why --request-size could not be used as given, for -v. */
+static void
+explain (const uint64_t src[BS_NR], const uint64_t dst[BS_NR],
+         uint64_t asked, struct plan *p, uint64_t lo, uint64_t hi)
+{
+  const uint64_t *side = src[BS_PREFERRED] >= dst[BS_PREFERRED] ? src : dst;
+  const char *name = side == src ? "source" : "destination";
+  char why[160];
+
+  if (asked < lo && lo == side[BS_PREFERRED])
+    /* A request smaller than a side's preferred size costs that side a
+     * read-modify-write (or a slow path) on every request.
+     */
+    snprintf (why, sizeof why, "below the %s's preferred block size %"
+              PRIu64, name, lo);
+  else if (asked < lo)
+    snprintf (why, sizeof why, "below the alignment %" PRIu64
+              " (the larger minimum block size)", lo);
+  else if (asked > hi) {
+    side = src[BS_MAX_DATA] <= dst[BS_MAX_DATA] ? src : dst;
+    snprintf (why, sizeof why, "above the %s's largest request %" PRIu64,
+              side == src ? "source" : "destination", side[BS_MAX_DATA]);
+  }
+  else
+    snprintf (why, sizeof why, "not a multiple of the alignment %" PRIu64
+              " (the larger minimum block size)", p->align);
+  snprintf (p->note, sizeof p->note, "--request-size %" PRIu64 " %s: "
+            "using %" PRIu64, asked, why, p->data);
+}
+
 void
 plan_requests (const uint64_t src[BS_NR], const uint64_t dst[BS_NR],
                uint64_t request_size, uint64_t sparse_size, struct plan *p)
@@ -150,10 +180,7 @@ plan_requests (const uint64_t src[BS_NR], const uint64_t dst[BS_NR],
     want = lo;
   p->data = want;
   if (request_size && request_size != p->data)
-    snprintf (p->note, sizeof p->note,
-              "--request-size %" PRIu64 " adjusted to %" PRIu64
-              " (alignment %" PRIu64 ", allowed %" PRIu64 "..%" PRIu64 ")",
-              request_size, p->data, p->align, lo, hi);
+    explain (src, dst, request_size, p, lo, hi);
 
   p->zero = zero_piece (dst[BS_MAX_ZERO], dst[BS_PREFERRED], p->align);
   p->trim = zero_piece (dst[BS_MAX_TRIM], dst[BS_PREFERRED], p->align);

@@ -99,6 +99,8 @@ count_workers (struct copy *cp)
   }
   if (nbd && o->connections && n > o->connections)
     n = o->connections;
+  if (n > COPY_MAX_WORKERS)
+    n = COPY_MAX_WORKERS;
   /* Each worker has its own connection: one only without multi-conn. */
   if (o->synchronous ||
       (cp->src->has_aio && !cp->src->can_multi_conn) ||
@@ -182,6 +184,8 @@ plan_copy (struct copy *cp)
   slots = o->requests ? o->requests : 64;
   if (o->queue_size && slots * p->data > o->queue_size)
     slots = o->queue_size / p->data;
+  if (slots > COPY_MAX_SLOTS)
+    slots = COPY_MAX_SLOTS;
   if (slots < 1 || o->synchronous)
     slots = 1;
   cp->slots = slots;

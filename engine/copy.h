@@ -14,6 +14,12 @@
 struct blkhash;
 struct progress;
 
+/* -T, -C and -R are maxima, as in nbdcopy (which takes any count): beyond
+ * these, more threads or requests only cost memory.
+ */
+#define COPY_MAX_WORKERS 1024
+#define COPY_MAX_SLOTS 1024
+
 struct copy_opts {
   unsigned threads;             /* worker threads (0: one per CPU) */
   unsigned connections;         /* cap on workers using an async side */

@@ -30,6 +30,8 @@ nbdferry-serve.1: nbdferry-serve.pod
 	$(AM_V_GEN)pod2man --section=1 --center=nbdferry \
 	  --release=$(PACKAGE_VERSION) --name=NBDFERRY-SERVE $< > $@
 
-CMD_TESTS = tests/test-options.sh tests/test-help.sh
+CMD_TESTS = tests/test-options.sh tests/test-help.sh \
+	tests/test-nbdcopy-version.sh tests/test-nbdcopy-debug.sh \
+	tests/test-nbdcopy-counts.sh
 TESTS += $(CMD_TESTS)
 EXTRA_DIST += $(CMD_TESTS)

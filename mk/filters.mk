@@ -20,6 +20,7 @@ BLOCKSIZE_TESTS = \
 	tests/test-blocksize-islands.sh \
 	tests/test-blocksize-src-max.sh \
 	tests/test-blocksize-threads.sh \
-	tests/test-blocksize-tiny.sh
+	tests/test-blocksize-tiny.sh \
+	tests/test-blocksize-request-size.sh
 TESTS += $(BLOCKSIZE_TESTS)
 EXTRA_DIST += $(BLOCKSIZE_TESTS) tests/blocksize-functions.sh

@@ -8,7 +8,7 @@ expect_error "--request-size: invalid value '1x'" \
   $NBDFERRY --request-size=1x pattern:1M "$tmp/out"
 expect_error "--request-size: invalid value '0': must not be 0" \
   $NBDFERRY --request-size=0 pattern:1M "$tmp/out"
-expect_error "--threads: invalid value '0'" $NBDFERRY -T 0 pattern:1M "$tmp/out"
+expect_error "--threads: invalid value '-1'" $NBDFERRY -T -1 pattern:1M "$tmp/out"
 expect_error "--connections: invalid value '4x'" \
   $NBDFERRY -C 4x pattern:1M "$tmp/out"
 expect_error "--progress: invalid value 'x'" \

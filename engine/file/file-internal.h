@@ -27,6 +27,7 @@ struct file_shared {
   uint32_t mem_align;           /* O_DIRECT buffer alignment, else 1 */
   uint32_t sector;              /* device zero/discard granularity, else 1 */
   unsigned requests;            /* aio queue depth per handle */
+#define FILE_MAX_REQUESTS 1024
   /* Zeroing methods that answered EOPNOTSUPP, not tried again.  Atomic:
    * every worker thread shares this.
    */

@@ -460,6 +460,8 @@ file_backend_open (int fd, const char *name, const struct file_params *p)
   sh->allocated = p->allocated;
   sh->size_override = p->size;
   sh->requests = p->requests ? p->requests : 64;
+  if (sh->requests > FILE_MAX_REQUESTS)
+    sh->requests = FILE_MAX_REQUESTS;   /* io_setup's limit is system-wide */
   sh->align = sh->mem_align = sh->sector = 1;
   if (sh->is_device) {
     int lbs;

@@ -21,6 +21,7 @@ struct nbd_client {
   char *uri;                    /* where to reconnect, or NULL ... */
   struct sockact *server;       /* ... a [ CMD ] server (a reference) */
   bool writable, no_extents;
+  bool debug;                   /* libnbd's debug messages (-v) */
   char *bitmap;                 /* qemu:dirty-bitmap:NAME wanted, or NULL */
   unsigned init;                /* from the init-state probe */
   /* What this connection's server said, for the data hooks. */

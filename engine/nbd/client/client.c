@@ -74,7 +74,11 @@ connect_handle (struct nbd_client *c)
     set_error ("%s: %s", c->b.name, nbd_get_error ());
     return -1;
   }
-  if (nbd_add_meta_context (c->nbd, NBD_META_BASE_ALLOCATION) == -1 ||
+  /* As nbdcopy: libnbd's debug output with -v, and never without it
+   * (LIBNBD_DEBUG=1 would otherwise log every request).
+   */
+  if (nbd_set_debug (c->nbd, c->debug) == -1 ||
+      nbd_add_meta_context (c->nbd, NBD_META_BASE_ALLOCATION) == -1 ||
       nbd_set_uri_allow_local_file (c->nbd, true) == -1 ||
       (c->bitmap && nbd_set_opt_mode (c->nbd, true) == -1)) {
     nbd_client_connect_error (c);
@@ -105,25 +109,27 @@ learn (struct nbd_client *c)
 
 static const struct backend_ops nbd_client_ops;
 
-/* A new, connected client for uri or server (one of them); NULL on error. */
+/* A new client connected as want says (its uri or server, flags and
+ * bitmap); NULL on error.
+ */
 static struct nbd_client *
-client_new (const char *name, const char *uri, struct sockact *server,
-            bool writable, bool no_extents, const char *bitmap)
+client_new (const char *name, const struct nbd_client *want)
 {
   struct nbd_client *c = backend_alloc (sizeof *c, &nbd_client_ops, name,
                                         NULL);
 
   if (c == NULL)
     return NULL;
-  if ((uri && (c->uri = strdup (uri)) == NULL) ||
-      (bitmap && (c->bitmap = strdup (bitmap)) == NULL)) {
+  if ((want->uri && (c->uri = strdup (want->uri)) == NULL) ||
+      (want->bitmap && (c->bitmap = strdup (want->bitmap)) == NULL)) {
     set_error_errno ("%s", name);
     backend_close (&c->b);      /* nothing is open yet */
     return NULL;
   }
-  c->server = server ? sockact_ref (server) : NULL;
-  c->writable = writable;
-  c->no_extents = no_extents;
+  c->server = want->server ? sockact_ref (want->server) : NULL;
+  c->writable = want->writable;
+  c->no_extents = want->no_extents;
+  c->debug = want->debug;
   if (connect_handle (c) == -1) {
     int err = errno;
     backend_close (&c->b);
@@ -157,8 +163,7 @@ client_dup (struct backend *b)
   /* Without multi-conn a second connection could see stale data. */
   if (!b->can_multi_conn)
     return backend_ref (b);
-  d = client_new (b->name, c->uri, c->server, c->writable, c->no_extents,
-                  c->bitmap);
+  d = client_new (b->name, c);
   if (d == NULL)
     return NULL;
   d->init = c->init;
@@ -318,7 +323,7 @@ struct backend *
 nbd_client_open (const char *uri, const struct endpoint_opts *opts)
 {
   struct sockact *server = NULL;
-  struct nbd_client *c;
+  struct nbd_client *c, want;
   CLEANUP_FREE char *bitmap = NULL;
 
   if (opts->dirty_bitmap && !opts->writable &&
@@ -332,8 +337,12 @@ nbd_client_open (const char *uri, const struct endpoint_opts *opts)
     if (server == NULL)
       return NULL;
   }
-  c = client_new (uri ? uri : sockact_name (server), uri, server,
-                  opts->writable, opts->no_extents, bitmap);
+  want = (struct nbd_client) {
+    .uri = (char *) uri, .server = server, .bitmap = bitmap,
+    .writable = opts->writable, .no_extents = opts->no_extents,
+    .debug = opts->verbose > 0,
+  };
+  c = client_new (uri ? uri : sockact_name (server), &want);
   sockact_unref (server);       /* c holds its own reference */
   if (c == NULL)
     return NULL;
