@@ -112,12 +112,15 @@ test_planner (void)
    */
   plan_requests (a, b, 1 * MiB, 4096, &p);
   CHECK_EQ (p.data, 64 * KiB);
-  CHECK (strstr (p.note, "adjusted") != NULL);
+  CHECK (strstr (p.note, "above the") != NULL);
+  CHECK (strstr (p.note, "using 65536") != NULL);
   plan_requests (a, b, 1000, 4096, &p);
   CHECK_EQ (p.data, 16 * KiB);          /* at least the preferred size */
+  CHECK (strstr (p.note, "below the") != NULL);
   limits (a, 0, 0, 0); limits (b, 4096, 4096, 0);
   plan_requests (a, b, 100000, 0, &p);
   CHECK_EQ (p.data, 98304);             /* rounded down to 4 KiB */
+  CHECK (strstr (p.note, "not a multiple of the alignment 4096") != NULL);
   CHECK_EQ (p.sparse, 0);
 
   /* Both preferred sizes respected where the maxima allow. */
