@@ -34,6 +34,7 @@ status=0
 for f in usr/bin/nbdferry \
          usr/share/man/man1/nbdferry.1.gz \
          usr/share/man/man1/nbdferry-serve.1.gz \
+         usr/share/bash-completion/completions/nbdferry \
          usr/share/doc/nbdferry/copyright \
          'usr/share/doc/nbdferry/README.md*' \
          'usr/share/doc/nbdferry/DESIGN.md*' \

@@ -22,7 +22,8 @@ fi > "$tmp/files"
 
 is_source () {
   case "$1" in
-    *.c|*.h|*.sh|*.mk|*.py|*.pod|*.pod.in|*.am|*.ac|debian/rules) return 0 ;;
+    *.c|*.h|*.sh|*.mk|*.py|*.pod|*.pod.in|*.bash.in|*.am|*.ac|debian/rules)
+      return 0 ;;
   esac
   [ "$(head -c 2 "$1")" = '#!' ]
 }
