@@ -253,7 +253,9 @@ copy_main (struct cmdline *cl)
   r = copy_run (src, dst, &cl->copy, &st);
   if (r == 0)
     unreadable_progress (cl, &st);
-  progress_finish (cl->copy.progress, st.done, r == 0);
+  progress_finish (cl->copy.progress, &(struct progress_summary) {
+      .done = st.done, .read = st.read, .written = st.written,
+      .zeroed = st.zeroed, .skipped = st.skipped }, r == 0);
   if (cl->copy.verbose)
     show_plan (&st);
   if (r == -1) {

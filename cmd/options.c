@@ -127,7 +127,16 @@ static struct opt options[] = {
     "file descriptor FD instead (as nbdcopy)" },
   { "progress-format", 0, "percent|json", .call = progress_format_opt,
     .help = "Format of --progress=FD lines: percent (N/100, default) or json "
-    "(bytes, size, percent, elapsed, rate, phase)" },
+    "(bytes, size, percent, elapsed, rate, phase; the last line adds the "
+    "summary)",
+    .man = "Format of the B<--progress>=I<FD> lines.  B<percent> (the "
+    "default) writes C<N/100> lines as nbdcopy does.  B<json> writes one "
+    "JSON object a line: C<bytes> (of the source done), C<size>, "
+    "C<percent>, C<elapsed> (seconds), C<rate> (bytes a second) and "
+    "C<phase> (C<copying>).  The last line has C<phase> C<done>, or "
+    "C<failed> when the copy failed, and sums up the whole copy in bytes: "
+    "C<read> from the source, C<written> as data, C<zeroed> by zero "
+    "requests and C<skipped> (already zero, left alone)." },
   { "synchronous", 0, .flag = &cl.copy.synchronous,
     .help = "One worker, one request at a time, no asynchronous I/O" },
   { "direct", 0, .flag = &cl.direct,

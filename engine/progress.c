@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,48 @@ draw_bar (struct progress *p, uint64_t done, bool final)
                         n < (int) sizeof line ? (size_t) n : sizeof line - 1);
 }
 
+/* The summary's counters, in the order of the last JSON line. */
+static const struct {
+  const char *name;
+  size_t offset;
+} summary_counters[] = {
+  { "read", offsetof (struct progress_summary, read) },
+  { "written", offsetof (struct progress_summary, written) },
+  { "zeroed", offsetof (struct progress_summary, zeroed) },
+  { "skipped", offsetof (struct progress_summary, skipped) },
+};
+
+/* The last JSON line: the progress keys every line has, with phase "done"
+ * or "failed", then each counter of the summary.
+ */
+static void
+emit_summary (struct progress *p, const struct progress_summary *sum,
+              bool ok)
+{
+  char line[1024];
+  double secs = elapsed (p);
+  size_t i;
+  int n;
+
+  n = snprintf (line, sizeof line,
+                "{\"bytes\":%" PRIu64 ",\"size\":%" PRIu64
+                ",\"percent\":%d,\"elapsed\":%.3f,\"rate\":%.0f"
+                ",\"phase\":\"%s\"",
+                sum->done, p->total, ok ? 100 : percent_of (p, sum->done),
+                secs, secs > 0 ? sum->done / secs : 0.0,
+                ok ? "done" : "failed");
+  for (i = 0; i < sizeof summary_counters / sizeof summary_counters[0]; ++i)
+    if (n > 0 && (size_t) n < sizeof line)
+      n += snprintf (line + n, sizeof line - n, ",\"%s\":%" PRIu64,
+                     summary_counters[i].name,
+                     *(const uint64_t *) ((const char *) sum +
+                                          summary_counters[i].offset));
+  if (n > 0 && (size_t) n < sizeof line - 2) {
+    memcpy (line + n, "}\n", 2);
+    (void) fd_write_full (p->machine_fd, line, n + 2);
+  }
+}
+
 static void
 emit_machine (struct progress *p, uint64_t done, bool final)
 {
@@ -151,7 +194,7 @@ tick (struct progress *p, bool final)
 
   if (p->bar_fd >= 0 && (p->tty || final || p->ticks % PLAIN_EVERY == 0))
     draw_bar (p, done, final);
-  if (p->machine_fd >= 0)
+  if (p->machine_fd >= 0 && !(final && p->format == PROGRESS_JSON))
     emit_machine (p, done, final);
   p->ticks++;
 }
@@ -208,8 +251,11 @@ progress_update (struct progress *p, uint64_t done)
 }
 
 void
-progress_finish (struct progress *p, uint64_t done, bool ok)
+progress_finish (struct progress *p, const struct progress_summary *sum,
+                 bool ok)
 {
+  uint64_t done = sum->done;
+
   if (p == NULL)
     return;
   pthread_mutex_lock (&p->lock);
@@ -226,6 +272,8 @@ progress_finish (struct progress *p, uint64_t done, bool ok)
   }
   else if (p->tty && p->bar_fd >= 0)
     (void) fd_write_full (p->bar_fd, "\n", 1);
+  if (p->machine_fd >= 0 && p->format == PROGRESS_JSON)
+    emit_summary (p, sum, ok);
   pthread_mutex_destroy (&p->lock);
   pthread_cond_destroy (&p->cond);
   free (p);

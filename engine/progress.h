@@ -29,8 +29,26 @@ extern void progress_update (struct progress *p, uint64_t done);
  */
 extern void progress_unreadable (struct progress *p, uint64_t offset,
                                  uint64_t length);
-/* Final line (100/100, phase "done") and stop the drawing thread. */
-extern void progress_finish (struct progress *p, uint64_t done, bool ok);
+
+/* What the whole copy did, for the last JSON line.  Each counter is named
+ * in progress.c's summary_counters table: a new counter (retries,
+ * reconnects, ...) is a field here, a line there, and its value filled in
+ * where the copy ends (cmd/main.c).
+ */
+struct progress_summary {
+  uint64_t done;                /* bytes of the source finished */
+  uint64_t read;                /* bytes read from the source */
+  uint64_t written;             /* bytes written as data */
+  uint64_t zeroed;              /* bytes zeroed by zero requests */
+  uint64_t skipped;             /* bytes left alone: already zero */
+};
+
+/* Stop the drawing thread and write the final lines: the bar's, N/100 as
+ * 100/100 on success, and in JSON one line with phase "done" (or "failed")
+ * that carries the summary.
+ */
+extern void progress_finish (struct progress *p,
+                             const struct progress_summary *sum, bool ok);
 
 /* "1.5 GiB" */
 extern void human_size (char *buf, size_t len, double bytes);

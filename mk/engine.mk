@@ -34,6 +34,7 @@ ENGINE_SH_TESTS = \
 	tests/test-progress-bar.sh \
 	tests/test-progress-fd.sh \
 	tests/test-bad-progress-fd.sh \
-	tests/test-progress-json.sh
+	tests/test-progress-json.sh \
+	tests/test-progress-summary.sh
 TESTS += $(ENGINE_SH_TESTS)
 EXTRA_DIST += $(ENGINE_SH_TESTS)

@@ -69,7 +69,8 @@ while IFS= read -r example; do
         fail "example $n: tail did not print the last progress line"
       python3 -c 'import json, sys
 d = json.loads(sys.stdin.read())
-assert d["percent"] == 100 and d["bytes"] == d["size"] == 32 << 20, d' \
+assert d["phase"] == "done" and d["bytes"] == d["size"] == 32 << 20, d
+assert d["read"] == d["written"] == 4 << 20 and d["skipped"] == 28 << 20, d' \
         < "$tmp/out" || fail "example $n: last line: $(cat "$tmp/out")" ;;
     "nbdferry disk.img copy.img")
       same_and_sparse disk.img copy.img ;;
