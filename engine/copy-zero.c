@@ -8,7 +8,8 @@
  * A destination that is not proven zero is never zeroed up front, not even
  * where it can zero fast: that zeroes the ranges the source's data is about
  * to overwrite, and the writes then allocate them again (1 GiB of data
- * into a full nbdkit memory export: 3.8-4.2 s with it, about 1 s without).
+ * into a full nbdkit memory export, medians on a loaded machine: 1.94 s
+ * with it, 1.02 s without; nbdcopy 1.02-1.19 s).
  * Only the source's holes are zeroed, as the workers meet them (DESIGN.md,
  * "Zeroing a destination that holds data").
  */
