@@ -11,7 +11,10 @@
 # serve-read-tls serve-write-tls (the server through TLS, against nbdkit),
 # dirty-nbd frag frag-nbd huge-sparse latency-dense latency-sparse (issue 12)
 # blkhash compare (issue 13)
-# (default: the local ones).  Each workload takes well under a minute.  Inputs are kept in $BENCH_DIR
+# (default: the local ones).  Each workload takes well under a minute,
+# but for frag and frag-nbd: 524,288 scattered 4 KiB writes take the disk
+# of a shared VM 40-150 s per run (syscalls per extent are the steadier
+# figure there: strace -c -f).  Inputs are kept in $BENCH_DIR
 # (default /var/tmp/nbdferry-bench) so later runs skip making them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
