@@ -3,9 +3,10 @@
 EXTRA_DIST += COPYING DESIGN.md PROTOCOL.md \
 	scripts/check.sh scripts/demo.sh scripts/setup.sh
 
-DIST_SH_TESTS = tests/test-spdx.sh tests/test-docs-in-tree.sh
+DIST_SH_TESTS = tests/test-spdx.sh tests/test-docs-in-tree.sh \
+	tests/test-preamble.sh
 TESTS += $(DIST_SH_TESTS)
-EXTRA_DIST += $(DIST_SH_TESTS)
+EXTRA_DIST += $(DIST_SH_TESTS) tests/skips-allowed
 
 # Every tracked file ships but the CI and git plumbing below, so a header
 # or test helper left out of the lists fails distcheck by its name, before

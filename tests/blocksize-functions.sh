@@ -13,12 +13,7 @@
 #   dump URI FILE MAX     copy an export into a file with nbdcopy in
 #                         requests of MAX bytes (its default breaks limits)
 
-if [ ! -f "$abs_srcdir/tests/nbd-functions.sh" ]; then
-  echo "$0: test skipped because the NBD client is not merged yet"
-  exit 77
-fi
 source "$abs_srcdir/tests/nbd-functions.sh"
-requires_driver "nbd+unix:///?socket=/nonexistent"
 requires nbdkit --filter=blocksize-policy --filter=log null --version
 
 policy () {

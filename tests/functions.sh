@@ -1,7 +1,20 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# nbdferry test helpers, sourced by tests/test-*.sh.
+# nbdferry test helpers.  Every tests/test-*.sh starts the same way
+# (tests/test-preamble.sh checks it):
 #
-#   requires CMD ARGS...   skip (exit 77) with a reason unless CMD ARGS succeeds
+#   #!/bin/bash
+#   # SPDX-License-Identifier: LGPL-2.1-or-later
+#   # What this test proves, in a sentence or two.
+#   source "$(dirname "$0")/functions.sh"
+#   source "$abs_srcdir/tests/KIND-functions.sh"     (helpers, if any)
+#
+# which gives set -e -u, the helpers below and $tmp, removed at exit.  A
+# test skips (exit 77) only through skip/requires, and only for a peer that
+# cannot be had on the machine: .ci/run fails on a skip not listed in
+# tests/skips-allowed.
+#
+#   skip REASON            skip the test (exit 77), saying why
+#   requires CMD ARGS...   skip unless CMD ARGS succeeds
 #   cleanup_fn CMD ARGS... run at exit, last registered first
 #   fail MSG               print MSG and exit 1
 #   scratch                a fresh directory removed at exit ($tmp)
@@ -27,18 +40,17 @@ _run_cleanups () {
 }
 trap _run_cleanups INT QUIT TERM EXIT
 
+skip () {
+  echo "$0: test skipped because $*"
+  exit 77
+}
+
 requires () {
-  if ! "$@" >/dev/null 2>&1; then
-    echo "$0: test skipped because '$*' failed"
-    exit 77
-  fi
+  "$@" >/dev/null 2>&1 || skip "'$*' failed"
 }
 
 requires_root () {
-  if [ "$(id -u)" != 0 ]; then
-    echo "$0: test skipped because it needs root"
-    exit 77
-  fi
+  [ "$(id -u)" = 0 ] || skip "it needs root"
 }
 
 fail () {
@@ -55,8 +67,7 @@ loop_device () {
   local file=$1; shift
   requires_root
   requires losetup --version
-  dev=$(losetup -f --show "$@" "$file") || {
-    echo "$0: test skipped because losetup failed"; exit 77; }
+  dev=$(losetup -f --show "$@" "$file") || skip "losetup failed"
   cleanup_fn losetup -d "$dev"
 }
 

@@ -24,15 +24,6 @@ log_connections () {
   grep " $2 id=" "$1" | sed -n 's/.*connection=\([0-9]*\).*/\1/p' | sort -u | wc -l
 }
 
-# requires_driver ARG: skip unless nbdferry has a driver for ARG as a
-# destination (drivers are merged independently).
-requires_driver () {
-  if "$NBDFERRY" -- [ nbdkit null 512 ] "$1" 2>&1 | grep -q 'no driver'; then
-    echo "$0: test skipped because nbdferry has no driver for '$1'"
-    exit 77
-  fi
-}
-
 # data_bytes URI: bytes the export's base:allocation calls data.
 data_bytes () {
   nbdinfo --map "$1" | awk '$3 == 0 { n += $2 } END { print n + 0 }'

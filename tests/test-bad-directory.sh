@@ -1,8 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A directory as the source or the destination is refused, nothing lost.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 mkdir "$tmp/dir"
 echo keep > "$tmp/dir/file"
 echo data > "$tmp/in"

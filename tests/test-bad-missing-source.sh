@@ -1,8 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A missing source: one line naming it, exit 1, no destination created.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 expect_error "$tmp/missing: No such file or directory" \
   $NBDFERRY "$tmp/missing" "$tmp/out"
 [ ! -e "$tmp/out" ] || fail "a destination was created"

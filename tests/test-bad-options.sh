@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Bad option values, for nbdferry and nbdferry serve alike, are refused in
 # one line naming the option and the value, and nothing is created.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 expect_error "--request-size: invalid value '1x'" \
   $NBDFERRY --request-size=1x pattern:1M "$tmp/out"
 expect_error "--request-size: invalid value '0': must not be 0" \

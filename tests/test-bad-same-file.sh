@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Source and destination the same file (also through another name): refused
 # before the destination is truncated.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 head -c 100000 /dev/urandom > "$tmp/in"
 cp "$tmp/in" "$tmp/orig"
 ln "$tmp/in" "$tmp/link"

@@ -3,8 +3,7 @@
 # A loop device is the file behind it, in both directions and through
 # stdio; a bind mount is the same file; a file on a file system is part of
 # the device that holds the file system.  All refused, nothing changed.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 head -c 4M /dev/urandom > "$tmp/f"
 cp "$tmp/f" "$tmp/orig"
 loop_device "$tmp/f"

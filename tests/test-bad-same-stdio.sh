@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Standard input or output that is the other side's file (also through
 # zstd:) is refused, and the file is left as it was.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 head -c 300000 /dev/urandom > "$tmp/f"
 cp "$tmp/f" "$tmp/orig"
 ln "$tmp/f" "$tmp/link"

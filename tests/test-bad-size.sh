@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Bad sizes and options of the synthetic sources are refused in one line
 # naming the argument; a synthetic image cannot be a destination.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 expect_error "pattern:12X: bad size '12X'" $NBDFERRY pattern:12X "$tmp/out"
 expect_error "zero:: bad size" $NBDFERRY zero: "$tmp/out"
 expect_error "random:99999999999999999999: bad size.*too large" \

@@ -4,7 +4,7 @@
 # created, truncated or zeroed: a source that fails leaves an existing
 # destination byte for byte as it was (a file, a zstd image, an NBD
 # export) and a missing one missing.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires nbdkit --version
 requires zstd --version
 

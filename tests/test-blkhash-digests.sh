@@ -4,7 +4,7 @@
 # (Python's hashlib, tests/blkhash.py) computes on the same bytes: every
 # algorithm, several block sizes, an empty image, 5 bytes, a short last
 # block and a multi-GiB sparse image.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires $NBDFERRY --blkhash zero:1M null:
 requires python3 -c 'import hashlib'
 

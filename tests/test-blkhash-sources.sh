@@ -3,7 +3,7 @@
 # One image gives one blkhash whatever holds it: a synthetic source, a
 # file, a zstd image, an NBD export (with extents), stdin, and while
 # copying to a real destination; --blkhash-file writes the same line.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires $NBDFERRY --blkhash zero:1M null:
 requires nbdkit --version
 requires python3 -c 'import hashlib'

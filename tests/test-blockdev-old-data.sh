@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A loop device holding old data: after the copy it reads as the source
 # (holes zeroed on the device), and the part beyond the source is untouched.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 truncate -s 64M "$tmp/backing"
 loop_device "$tmp/backing"
 

@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A destination device smaller than the source is refused with one line,
 # and nothing is written to it.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 truncate -s 8M "$tmp/backing"
 head -c 8M /dev/urandom > "$tmp/backing"
 cp "$tmp/backing" "$tmp/backing.orig"

@@ -1,8 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A loop device as the source, buffered and --direct.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 head -c 16M /dev/urandom > "$tmp/backing"
 loop_device "$tmp/backing"
 

@@ -3,7 +3,7 @@
 # A loop device holding old data is zeroed where the source has holes, not
 # all over first: zeroing the data areas too would unmap them in the backing
 # file only for the copy's writes to allocate them again.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires strace -V
 
 truncate -s 64M "$tmp/backing"

@@ -4,14 +4,13 @@
 # sources of 1, 4097 bytes and 100 bytes short of the device are copied
 # exactly, the rest of the device keeps its old bytes, and -v says the tail
 # went through read-modify-write.  Several threads and stdin (a stream) too.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires dd if=/dev/zero of="$tmp/probe" bs=4096 count=1 oflag=direct
 
 size=$((4 * 1024 * 1024))
 truncate -s $size "$tmp/backing"
 loop_device "$tmp/backing" --sector-size 4096
-[ "$(blockdev --getss "$dev")" = 4096 ] || {
-  echo "$0: test skipped: no 4096-byte sectors"; exit 77; }
+requires test "$(blockdev --getss "$dev")" = 4096
 
 tr '\0' '\252' < /dev/zero | head -c $size > "$tmp/fill"
 

@@ -1,11 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A source 100 bytes short of a destination with minimum 4096 and maximum
 # 64 KiB, prefilled: the data lands, the last 100 bytes keep their old
 # value, and no request breaks a limit or is refused.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/blocksize-functions.sh"
-
 size=$((1024 * 1024))
 start_nbdkit dst --filter=log --filter=blocksize-policy \
   data "(0xaa)*$size" $(policy 4096 65536) logfile="$tmp/dst.log"

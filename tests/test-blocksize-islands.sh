@@ -1,12 +1,11 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Source min 512 / max 128 KiB with data islands at odd offsets, into a
 # destination min 16 KiB / max 64 KiB holding old data; the source ends
 # 1536 bytes into a destination block.  Identical result, every request
 # within both sides' limits.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/blocksize-functions.sh"
-
 dsize=$((4 * 1024 * 1024))
 ssize=$((dsize - 16384 + 1536))
 start_nbdkit src --filter=log --filter=blocksize-policy \

@@ -1,10 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A source with a 64 KiB maximum: the default options (1 MiB requests)
 # still succeed, reading within the maximum.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/blocksize-functions.sh"
-
 start_nbdkit src --filter=log --filter=blocksize-policy pattern 8M \
   blocksize-maximum=65536 blocksize-error-policy=error logfile="$tmp/src.log"
 $NBDFERRY "$(nbd_uri src)" "$tmp/out" || fail "copy failed"

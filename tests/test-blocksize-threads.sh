@@ -1,13 +1,12 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Several workers on several connections write neighbouring pieces of a
 # destination with 64 KiB blocks (each worker a 64 MiB unit), while the
 # unaligned end goes through read-modify-write; repeated with new data at
 # the same places, no write may be lost.  (The race of many RMW on one
 # block is tested in tests/test-filters.c.)
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/blocksize-functions.sh"
-
 size=$((260 * 1024 * 1024))
 start_nbdkit dst --filter=log --filter=blocksize-policy \
   memory $size $(policy 65536 65536) logfile="$tmp/dst.log"

@@ -1,9 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # 1-byte and 4097-byte sources into a destination with minimum 4096.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/blocksize-functions.sh"
-
 byte_file "$tmp/aa" 65536 '\252'
 for n in 1 4097; do
   start_nbdkit dst$n --filter=log --filter=blocksize-policy \

@@ -3,9 +3,8 @@
 # --dirty-bitmap into a loop device holding the earlier copy: the device
 # reads as the fresh qemu-img convert, is still the device, and a clean
 # range that differs from the source is left as it was.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/dirty-functions.sh"
-
 size=$((16 * MiB + 12288))
 make_dirty_image $size
 cp "$tmp/old.raw" "$tmp/before"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # --dirty-bitmap refusals: each is one line naming the cause, and the
 # destination is left exactly as it was (never truncated, never created).
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/dirty-functions.sh"
 requires nbdkit --version
 

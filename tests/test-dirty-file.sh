@@ -4,9 +4,8 @@
 # fresh qemu-img convert, only the dirty bytes are read, what the bitmap
 # calls clean is left exactly as it was, zeroed ranges are punched (kept
 # allocated with --allocated), and progress counts the dirty bytes.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/dirty-functions.sh"
-
 size=$((16 * MiB + 12288))      # the last granule is cut short
 make_dirty_image $size
 

@@ -4,7 +4,7 @@
 # copy) that takes only whole 4 KiB blocks of at most 64 KiB: the result is
 # the fresh qemu-img convert, every request kept the limits, and nothing
 # outside the dirty ranges was written or zeroed.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/dirty-functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 requires nbdkit --filter=blocksize-policy null --version

@@ -3,8 +3,7 @@
 # The sources and README point only at documents inside the tree: every
 # upper-case Markdown name (DESIGN.md, PROTOCOL.md, README.md, ...) in a
 # source or Markdown file is a file at the top of the source tree.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 cd "$abs_srcdir"
 grep -rhoE --include='*.[ch]' --include='*.sh' --include='*.mk' \
      --include='*.md' --include='*.pod*' --include='*.am' \

@@ -1,8 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # --allocated writes the holes: the destination is fully allocated.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 truncate -s 16M "$tmp/in"
 head -c 4096 /dev/urandom | dd of="$tmp/in" bs=1M seek=3 conv=notrunc status=none
 $NBDFERRY --allocated "$tmp/in" "$tmp/out"

@@ -1,8 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A 1 GiB + 1 byte sparse file with data at its middle and its last byte.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 in=$tmp/in
 truncate -s $((1024 * 1024 * 1024 + 1)) "$in"
 printf 'middle' | dd of="$in" bs=1 seek=$((512 * 1024 * 1024 + 3)) \

@@ -1,9 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # --direct (O_DIRECT, libaio) copies files exactly, sparse and odd-sized.
-source "$abs_srcdir/tests/functions.sh"
-
 # O_DIRECT needs a file system that supports it.
+source "$(dirname "$0")/functions.sh"
 requires dd if=/dev/zero of="$tmp/probe" bs=4096 count=1 oflag=direct
 
 truncate -s 24M "$tmp/in"

@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # An existing destination is truncated to the source size: its old data is
 # gone (holes in the source read as zero) and its size is the source's.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 head -c 32M /dev/urandom > "$tmp/out"
 truncate -s 8M "$tmp/in"
 head -c 4096 /dev/urandom | dd of="$tmp/in" bs=1M seek=2 conv=notrunc status=none

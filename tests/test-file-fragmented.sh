@@ -4,7 +4,7 @@
 # a bounded number of system calls per extent: the page-cache window is
 # driven per byte range, not per write, and each extent boundary costs one
 # lseek.  Bytes and holes are kept.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires strace -V
 requires perl -e 1
 

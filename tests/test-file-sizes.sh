@@ -1,8 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Odd sizes (0, 1, 511, 4097 bytes) copy exactly with one and many threads.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 for size in 0 1 511 4097; do
   head -c $size /dev/urandom > "$tmp/in.$size"
   for t in 1 4; do

@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Holes in a sparse file stay holes, with one and many threads, also with
 # zero detection off (-S 0): then only the extents (SEEK_DATA) keep them.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 in=$tmp/in
 truncate -s 64M "$in"
 for mb in 1 7 20 33 63; do

@@ -19,20 +19,11 @@
 #include "error.h"
 #include "extents.h"
 #include "file/file.h"
+#include "unit.h"
 
 #define MiB (UINT64_C(1) << 20)
 
-static int failures;
 static char dir[] = "/var/tmp/test-file.XXXXXX";
-
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf (stderr, "%s:%d: FAIL: %s (errno: %m, last error: %s)\n", \
-               __FILE__, __LINE__, #cond, last_error (errno));          \
-      failures++;                                                       \
-    }                                                                   \
-  } while (0)
 
 /* Make dir/name of size bytes with data at the listed (offset, length). */
 static char *
@@ -263,7 +254,7 @@ test_fast_zero_tmpfs (void)
   struct file_params p = { .size = -1 };
 
   if (fd == -1) {
-    fprintf (stderr, "skipping tmpfs FAST_ZERO test: %m\n");
+    UNIT_SKIP ("tmpfs FAST_ZERO test: /dev/shm: %m");
     return;
   }
   memset (buf, 0x5a, sizeof buf);
@@ -396,13 +387,13 @@ test_device (void)
   FILE *fp;
 
   if (getuid () != 0) {
-    fprintf (stderr, "skipping device tests: not root\n");
+    UNIT_SKIP ("device tests: not root");
     goto out;
   }
   snprintf (cmd, sizeof cmd, "losetup -f --show %s 2>/dev/null", backing);
   fp = popen (cmd, "r");
   if (fp == NULL || fgets (dev, sizeof dev, fp) == NULL) {
-    fprintf (stderr, "skipping device tests: losetup failed\n");
+    UNIT_SKIP ("device tests: losetup failed");
     if (fp)
       pclose (fp);
     goto out;
@@ -485,9 +476,5 @@ main (void)
   test_device ();
   test_errors ();
   rmdir (dir);
-  if (failures) {
-    fprintf (stderr, "%d failure(s)\n", failures);
-    return 1;
-  }
-  return 0;
+  UNIT_EXIT ();
 }

@@ -1,10 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A short libFuzzer run over the server's option and request parsers,
 # starting from seeds that reach transmission (see tests/fuzz-server.c for
 # a longer run).  With --seeds DIR it only writes the seeds into DIR.
-source "${abs_srcdir:-.}/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 seeds=$tmp/corpus
 [ "${1:-}" = --seeds ] && seeds=$2
 mkdir -p "$seeds"

@@ -1,9 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A short libFuzzer run over the zstd seek table reader and zero-frame
 # parser, from seeds that are real images of ours.
-source "${abs_srcdir:-.}/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 seeds=$tmp/corpus
 mkdir -p "$seeds"
 $NBDFERRY pattern:4097 "zstd:$seeds/pattern.zst"

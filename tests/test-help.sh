@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # --help names the subcommands (each answers --help itself), and both
 # programs' help ends by naming their manual page, which the build made.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 $NBDFERRY --help > "$tmp/help"
 sed -n '/^Subcommands/,/^$/{/^  /s/^  \([a-z]*\) .*/\1/p}' "$tmp/help" \
   > "$tmp/listed"

@@ -6,7 +6,7 @@
 # (an nbdkit for nbd://server, files for /dev/sdX, a Unix socket for the
 # receiving host).  An example this test has no check for, or one naming a
 # device or host it cannot substitute, fails the test.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdkit --version
 requires qemu-nbd --version

@@ -4,7 +4,7 @@
 # tables), are clean POD: podchecker finds no error or warning and no POD
 # command leaks into the text (a "=head1" not preceded by a blank line
 # is printed as text).
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires sh -c 'command -v podchecker'
 requires sh -c 'command -v pod2text'
 

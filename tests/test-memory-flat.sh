@@ -1,9 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Peak RSS does not grow with the image: copying 16x more data (dense and
 # sparse, file, zstd and NBD sides) costs no more memory (zstd: 4x, once
 # every frame buffer has been used).
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires /usr/bin/time --version
 # Under an --enable-asan build, freed memory waits in ASan's quarantine
 # (up to 256 MiB): keep it small here, where peak RSS is the point.

@@ -1,10 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A [ CMD ] server that cannot start or exits at once: a one-line error
 # naming the command.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
-
 start_nbdkit dst memory 1M
 expect_error "\[ nbdferry-no-such-command \]" \
   $NBDFERRY -- [ nbdferry-no-such-command ] "$(nbd_uri dst)"

@@ -1,9 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A [ CMD ] server does not outlive nbdferry, even when nbdferry is killed
 # with SIGKILL in the middle of a copy.  qemu-nbd -t (persistent) would
 # otherwise serve on forever.
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires qemu-nbd --version
 requires nbdkit --filter=delay null --dump-plugin
 

@@ -1,13 +1,12 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # [ nbdkit ... ] as source and destination: nbdferry starts both servers
 # with socket activation, opens several connections to the multi-conn
 # destination, and stops both at the end.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
-source "$abs_srcdir/tests/nbd-functions.sh"
-
 # Data in several 64M work units, so that several workers (connections)
 # write.
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/nbd-functions.sh"
 for mb in 3 70 140 200; do
   dd if=/dev/urandom of="$tmp/in" bs=1M count=2 seek=$mb conv=notrunc \
      status=none

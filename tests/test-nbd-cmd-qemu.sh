@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # [ qemu-nbd -f qcow2 ... ] as source and destination (qemu-nbd takes one
 # client: one connection each side).
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 requires qemu-nbd --version
 requires qemu-img --version

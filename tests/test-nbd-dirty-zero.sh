@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # An NBD destination full of old data (one that can zero fast) is never
 # zeroed where the source has data: a dense source sends no zero request at
 # all, a sparse one zero requests only over its holes, and both end
 # byte-identical to the source.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 requires nbdinfo --version
 requires nbdkit --filter=log memory --version

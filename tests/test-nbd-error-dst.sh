@@ -1,10 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A destination write that fails stops the copy with exit 1 naming the
 # offset; so does a failing zero request on a destination with old data.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
-
 start_nbdkit src pattern 8M
 # Writes of [2M, 3M) fail with EIO.
 start_nbdkit dst eval get_size='echo 8388608' \

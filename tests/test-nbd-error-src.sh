@@ -1,12 +1,11 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A source read that fails stops the copy: exit 1 and a message naming the
 # offset of the failed request.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
-source "$abs_srcdir/tests/nbd-functions.sh"
-
 # Reads of [4M, 5M) fail with EIO; the rest reads as zeroes (no extents,
 # so everything is read).
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/nbd-functions.sh"
 start_nbdkit src eval get_size='echo 8388608' \
   pread='if [ $4 -ge 4194304 ] && [ $4 -lt 5242880 ]; then
            echo "EIO bad sector" >&2; exit 1; fi; head -c $3 /dev/zero'

@@ -1,10 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # --flush flushes the destination at the end, on every connection that
 # wrote; without it nothing is flushed.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
-
 start_nbdkit src sparse-random 256M seed=12 percent=5 runlength=1048576
 start_nbdkit dst --filter=log memory 256M logfile="$tmp/dst.log"
 $NBDFERRY "$(nbd_uri src)" "$(nbd_uri dst)" || fail "copy failed"

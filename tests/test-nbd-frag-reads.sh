@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A fragmented image through an NBD source (4 KiB of data every 8 KiB):
 # the short holes are read with the data around them, so there are far
 # fewer reads than extents; the copy keeps the bytes and the holes, and
 # no read covers a long hole.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 requires perl -e 1
 requires nbdkit --filter=log file --version

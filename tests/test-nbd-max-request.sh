@@ -1,11 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Requests respect the limits each server advertises (blocksize-policy):
 # nothing over the maximum, everything aligned to the minimum, and the copy
 # is right.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
-
 pol="blocksize-minimum=4096 blocksize-preferred=65536 blocksize-maximum=262144 blocksize-error-policy=error"
 start_nbdkit src --filter=log --filter=blocksize-policy pattern 8M $pol \
   logfile="$tmp/src.log"

@@ -1,11 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A server advertising multi-conn gets several connections (-C 4), each
 # carrying data; the result is still right.  (The engine hands out 64M
 # units, so the image needs several of them.)
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
-
 start_nbdkit src sparse-random 256M seed=8 percent=10 runlength=1048576
 start_nbdkit dst --filter=log memory 256M logfile="$tmp/dst.log"
 $NBDFERRY -C 4 -T 4 "$(nbd_uri src)" "$(nbd_uri dst)" || fail "copy failed"

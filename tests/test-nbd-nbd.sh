@@ -1,10 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # nbd -> nbd: a sparse source served by nbdkit arrives byte for byte in an
 # nbdkit memory export.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
-
 start_nbdkit src sparse-random 64M seed=7 percent=30 runlength=262144
 start_nbdkit dst memory 64M
 $NBDFERRY "$(nbd_uri src)" "$(nbd_uri dst)" || fail "copy failed"

@@ -1,10 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A destination full of old data ends byte-identical to a sparse source
 # (its holes must be zeroed, not skipped).
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
-
 start_nbdkit src sparse-random 32M seed=9 percent=20 runlength=131072
 start_nbdkit dst memory 32M
 nbdcopy -- [ nbdkit pattern 32M ] "$(nbd_uri dst)" || fail "prefill failed"

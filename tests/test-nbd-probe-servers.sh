@@ -1,9 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The init-state probe against the real servers, which do not send
 # NBD_INFO_INIT_STATE: 0, promptly, and the server is still usable after
 # (qemu-nbd serves one client and exits after it: the probe must not count).
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires nbdkit --version
 requires qemu-nbd --version
 requires nbdinfo --version

@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The init-state probe finds host/port/socket/export in plain NBD URIs and
 # leaves TLS, vsock and odd URIs alone.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 P=$abs_builddir/tests/test-probe
 
 check () {

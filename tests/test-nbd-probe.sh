@@ -1,11 +1,11 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The init-state probe reads NBD_INFO_INIT_STATE from a server that sends
 # it (our Python test double: infos in a non-standard order, an unknown
 # reply type, with or without an ACK to NBD_OPT_ABORT), asks for types
 # 0, 3 and 4 of the right export, and gives 0 without failing on servers
 # that refuse, lie about lengths, or hang.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires python3 --version
 P=$abs_builddir/tests/test-probe
 server=$abs_srcdir/tests/init-state-server.py

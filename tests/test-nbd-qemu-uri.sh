@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # qemu-nbd as a plain URI destination (a writer without multi-conn, one
 # client at a time: nothing may wait for a second connection).
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 requires qemu-nbd --version
 requires qemu-img --version

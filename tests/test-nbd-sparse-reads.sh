@@ -1,9 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # No read inside a long hole of a sparse source: the bytes read are the
 # bytes base:allocation calls data, plus at most the holes shorter than
 # 32 KiB between data (read with their neighbours: cheaper than a request).
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 requires nbdinfo --version
 

@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # TLS with a pre-shared key: nbds+unix URIs with tls-psk-file as source and
 # destination of the same copy.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 requires psktool --version
 requires sh -c "nbdkit --dump-config | grep -qx tls=yes"

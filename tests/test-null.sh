@@ -1,8 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # null: takes anything and writes nothing.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 head -c 1M /dev/urandom > "$tmp/in"
 $NBDFERRY "$tmp/in" null:
 $NBDFERRY -T 4 sparse-random:1G null:

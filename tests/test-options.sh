@@ -3,8 +3,7 @@
 # nbdferry and nbdferry serve parse options one way (cmd/optparse.h): the
 # same help layout, --usage for both, each manual page's OPTIONS printed
 # from the table that parses, and [ CMD ARGS ] never read for options.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 for prog in "$NBDFERRY" "$NBDFERRY serve"; do
   $prog --help > "$tmp/help"
   grep -q '^Usage: nbdferry.* \[OPTION\.\.\.\] ' "$tmp/help" ||

@@ -1,9 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # -p on a non-terminal prints plain lines (no carriage returns) and a
 # summary naming bytes read, written and skipped.
-source "${abs_srcdir:-.}/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 $NBDFERRY -p sparse-random:1G "$tmp/out" 2>"$tmp/err"
 cat "$tmp/err"
 grep -q $'\r' "$tmp/err" && fail "carriage return on a non-tty"

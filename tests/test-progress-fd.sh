@@ -1,8 +1,7 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # --progress=FD writes nbdcopy's N/100 lines: monotonic, ending 100/100.
-source "${abs_srcdir:-.}/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 $NBDFERRY --progress=3 random:256M "$tmp/out" 3>"$tmp/progress"
 cmp <($NBDFERRY random:256M -) "$tmp/out" || fail "copy differs"
 

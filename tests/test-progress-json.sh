@@ -1,7 +1,7 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # --progress=FD --progress-format=json writes JSON lines ending phase "done".
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires python3 --version
 
 $NBDFERRY --progress=3 --progress-format=json sparse-random:512M null: \

@@ -1,11 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # serve's command line and lifecycle details: --port outside 1-65535 or not
 # a number is refused in one line; the pidfile goes with the socket on
 # SIGTERM; -v names the real reason a handshake failed.
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
-
 truncate -s 1M "$tmp/img"
 for p in 99999 65536 -1 abc 10809x ''; do
   expect_error "--port: invalid value '$p'" $NBDFERRY serve --port="$p" "$tmp/img"

@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # serve --direct on a writable regular file really opens it O_DIRECT (the
 # flags in /proc/PID/fdinfo say so), and 512-byte client writes below the
 # direct-I/O block go through read-modify-write without touching the bytes
 # around them.
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 requires qemu-io --version
 

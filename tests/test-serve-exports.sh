@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # One server, several exports by name: nbdinfo --list lists them with their
 # own sizes and read-only states, the default export is the first, copies
 # into two exports at once from separate clients land byte for byte, and a
 # name that does not exist is refused (NBD_REP_ERR_UNKNOWN).
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdinfo --version
 requires nbdcopy --version

@@ -1,9 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-source "${abs_srcdir:-.}/tests/functions.sh"
-source "$abs_srcdir/tests/serve-functions.sh"
 # Broken and hostile handshakes cost only their own connection: each one is
 # dropped while an honest client keeps being served.
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdinfo --version
 head -c 1M /dev/urandom > "$tmp/img"
 start_serve s --handshake-timeout=2 "$tmp/img"

@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Silent clients cannot lock others out: at the connection limit, a new
 # client is served once a connected one has been silent for 5 s with
 # nothing in flight (the longest-silent one is closed), and a client silent
 # for --idle-timeout is disconnected.  -v says why.
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdinfo --version
 requires nbdsh --version

@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Clients that queue large reads and never read the replies hold a bounded
 # amount of the server's memory (32 MiB of reply data per connection, 256
@@ -6,7 +6,7 @@
 # (8 GiB asked), the server's peak RSS stays under 200 MiB, an honest
 # client is served meanwhile, and the RSS returns to within 32 MiB of its
 # start after they close.
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 requires python3 --version
 requires nbdinfo --version

@@ -1,12 +1,11 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Both ends of a migration: `nbdferry serve --size` receives into a new
 # file and advertises INIT_STATE; the sending nbdferry reads it at connect
 # time and writes only data.  The received file keeps its holes.  A
 # receiving file full of old data must not be taken for zero.
-source "${abs_srcdir:-.}/tests/functions.sh"
-source "${abs_srcdir:-.}/tests/serve-functions.sh"
-
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/serve-functions.sh"
 start_serve recv --size=512M "$tmp/recv.img"
 $NBDFERRY -v sparse-random:512M,seed=7 "$uri" 2>"$tmp/log"
 stop_serve

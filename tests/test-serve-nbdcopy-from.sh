@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-source "${abs_srcdir:-.}/tests/functions.sh"
-source "$abs_srcdir/tests/serve-functions.sh"
 # nbdcopy reads a sparse file from the server: same bytes, holes kept.
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdcopy --version
 sparse_image "$tmp/src"
 start_serve s --read-only "$tmp/src"

@@ -1,9 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-source "${abs_srcdir:-.}/tests/functions.sh"
-source "$abs_srcdir/tests/serve-functions.sh"
 # nbdcopy writes into a receiving end created by serve --size: same bytes,
 # holes kept, the target reads as zero at connect time.
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdcopy --version
 sparse_image "$tmp/src"
 start_serve s --size=32M "$tmp/dst"

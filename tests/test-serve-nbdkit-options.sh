@@ -1,11 +1,11 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # serve takes nbdkit's command-line conventions with nbdkit's meanings
 # (nbdkit(1), nbdkit-captive(1)): -U - and -p 0 with --run and the
 # variables $uri $nbd $unixsocket $port $exportname $tls; -s on a socket
 # from libnbd's connect_command; --exit-with-parent; -f, -i, -e,
 # --exportname, --selinux-label and --log accepted.
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdinfo --version
 requires nbdsh --version

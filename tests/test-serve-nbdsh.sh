@@ -1,7 +1,7 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # nbdsh drives every command through the server and reads the file after.
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdsh --version
 

@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-source "${abs_srcdir:-.}/tests/functions.sh"
-source "$abs_srcdir/tests/serve-functions.sh"
 # qemu-img and qemu-io as clients of the server.
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/serve-functions.sh"
 requires qemu-img --version
 requires qemu-io --version
 sparse_image "$tmp/src"

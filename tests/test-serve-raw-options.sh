@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-source "${abs_srcdir:-.}/tests/functions.sh"
-source "$abs_srcdir/tests/serve-functions.sh"
 # Option haggling: LIST, STARTTLS (ERR_POLICY), unknown (ERR_UNSUP), meta
 # contexts, EH vs SR, INFO errors, EXPORT_NAME, and INIT_STATE of a file
 # with data.
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/serve-functions.sh"
 head -c 1M /dev/urandom > "$tmp/img"
 start_serve s "$tmp/img"
 nbdraw "$sock" options

@@ -1,11 +1,11 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # serve --blocksize-minimum below the target's own: a 4K-sector loop device
 # opened O_DIRECT is served with minimum 512, and 512-byte writes from
 # clients reach it through read-modify-write without touching the bytes
 # around them.
-source "${abs_srcdir:-.}/tests/functions.sh"
-source "${abs_srcdir:-.}/tests/serve-functions.sh"
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/serve-functions.sh"
 requires qemu-io --version
 requires nbdinfo --version
 

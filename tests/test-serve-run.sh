@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-source "${abs_srcdir:-.}/tests/functions.sh"
-source "$abs_srcdir/tests/serve-functions.sh"
 # Captive mode: --run gets $uri and $unixsocket, its exit status is ours.
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdinfo --version
 head -c 1M /dev/urandom > "$tmp/img"
 $NBDFERRY serve --run 'nbdinfo --size "$uri" > '"$tmp/size"'; test -S "$unixsocket"' \

@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-source "${abs_srcdir:-.}/tests/functions.sh"
-source "$abs_srcdir/tests/serve-functions.sh"
 # nbdcopy starts nbdferry serve itself with socket activation.
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdcopy --version
 sparse_image "$tmp/src"
 nbdcopy -- [ $NBDFERRY serve --read-only "$tmp/src" ] "$tmp/dst"

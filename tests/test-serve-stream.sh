@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # What can only be read in order (a pipe, a zstd file without a seek table)
 # cannot be served: one line saying so, exit 1.
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires zstd --version
 
 head -c 1M /dev/urandom > "$tmp/img"

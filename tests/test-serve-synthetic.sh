@@ -1,9 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A target that can only be read (a synthetic image) is served read-only
 # without -r, as nbdkit serves a plugin that cannot write: clients see
 # read-only and the image's bytes.
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdinfo --version
 requires nbdcopy --version

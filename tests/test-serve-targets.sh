@@ -1,9 +1,9 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # serve zstd:IMG without -r serves it read-only (a zstd image is only
 # written in order), and a missing file without --size is refused with a
 # line saying that --size creates it.
-source "${abs_srcdir:-.}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 requires nbdinfo --version
 requires nbdcopy --version

@@ -9,7 +9,7 @@
 
 #include "size.h"
 
-static int failures;
+#include "unit.h"
 
 static void
 ok (const char *s, uint64_t want)
@@ -18,12 +18,12 @@ ok (const char *s, uint64_t want)
 
   if (parse_size (s, &got) == -1) {
     fprintf (stderr, "FAIL: parse_size(\"%s\") failed: %m\n", s);
-    failures++;
+    unit_failures++;
   }
   else if (got != want) {
     fprintf (stderr, "FAIL: parse_size(\"%s\") = %" PRIu64 ", want %" PRIu64
              "\n", s, got, want);
-    failures++;
+    unit_failures++;
   }
 }
 
@@ -37,7 +37,7 @@ bad (const char *s, int want_errno)
     fprintf (stderr, "FAIL: parse_size(\"%s\") should fail with %d, "
              "got errno %d, value %" PRIu64 "\n", s ? s : "(null)",
              want_errno, errno, got);
-    failures++;
+    unit_failures++;
   }
 }
 
@@ -83,9 +83,5 @@ main (void)
   bad ("8192P", ERANGE);
   bad ("9007199254740992k", ERANGE);
 
-  if (failures) {
-    fprintf (stderr, "%d failure(s)\n", failures);
-    return 1;
-  }
-  return 0;
+  UNIT_EXIT ();
 }

@@ -4,8 +4,7 @@
 # headers, shell and Python scripts, automake fragments, configure.ac, POD.
 # In a git tree the files are the tracked ones plus new untracked ones (so a
 # file not yet committed is caught too); in a release tarball, its files.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 tag='SPDX-License-Identifier: LGPL-2.1-or-later'
 cd "$abs_srcdir"
 

@@ -3,8 +3,7 @@
 # `-` as the source: a pipe is read as a stream; a regular file redirected
 # to stdin is read as a file (its holes are kept even without zero
 # detection, -S 0, since its extents are read).
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 head -c $((2 * 1024 * 1024 + 4097)) /dev/urandom > "$tmp/in"
 cat "$tmp/in" | $NBDFERRY - "$tmp/out"
 cmp "$tmp/in" "$tmp/out" || fail "pipe: output differs"

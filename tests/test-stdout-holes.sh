@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A sparse file copied to a pipe: the holes come out as zeroes, but only
 # the data is read from the source.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 truncate -s 64M "$tmp/sparse"
 $NBDFERRY random:1M - | dd of="$tmp/sparse" bs=1M seek=40 conv=notrunc status=none
 $NBDFERRY -v "$tmp/sparse" - 2>"$tmp/log" | cmp - "$tmp/sparse" ||

@@ -1,8 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # `-` as the destination: written in order to a pipe, holes as zeroes.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 truncate -s 8M "$tmp/in"
 head -c 100000 /dev/urandom | dd of="$tmp/in" bs=1 seek=12345 conv=notrunc status=none
 printf 'end' >> "$tmp/in"

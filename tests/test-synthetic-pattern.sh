@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # pattern:SIZE gives the same bytes as nbdkit's pattern plugin.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires nbdkit pattern --version
 requires nbdcopy --version
 

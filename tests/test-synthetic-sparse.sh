@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # sparse-random: deterministic from its seed, about percent % data, holes
 # kept; zero: is one hole; random: is dense.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 src="sparse-random:256M,percent=20,seed=3"
 $NBDFERRY "$src" "$tmp/a"
 $NBDFERRY -T 1 "$src" "$tmp/b"

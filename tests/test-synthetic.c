@@ -14,20 +14,11 @@
 #include "extents.h"
 #include "sources/sources.h"
 #include "sources/synthetic.h"
+#include "unit.h"
 
 #define MiB (UINT64_C(1) << 20)
 
-static int failures;
 static const struct endpoint_opts opts = { .src_size = -1, .create_size = -1 };
-
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf (stderr, "%s:%d: FAIL: %s (last error: %s)\n",            \
-               __FILE__, __LINE__, #cond, last_error (errno));          \
-      failures++;                                                       \
-    }                                                                   \
-  } while (0)
 
 /* nbdkit's pattern: each aligned 8-byte word holds its offset, big endian. */
 static unsigned char
@@ -205,7 +196,7 @@ bad (const char *arg, const char *want)
       strstr (last_error (errno), want) == NULL) {
     fprintf (stderr, "FAIL: %s: message '%s' lacks '%s'\n",
              arg, last_error (errno), want);
-    failures++;
+    unit_failures++;
   }
 }
 
@@ -233,9 +224,5 @@ main (void)
   bad ("pattern:1M,seed=1", "unknown option 'seed'");
   bad ("random:1M,colour=red", "unknown option 'colour'");
 
-  if (failures) {
-    fprintf (stderr, "%d failure(s)\n", failures);
-    return 1;
-  }
-  return 0;
+  UNIT_EXIT ();
 }

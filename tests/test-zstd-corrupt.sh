@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Damaged zstd images: one line naming the image and the offset, exit 1.
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/zstd-functions.sh"
-
 sparse_input "$tmp/in"
 $NBDFERRY "$tmp/in" "zstd:$tmp/in.zst"
 size=$(stat -c %s "$tmp/in.zst")

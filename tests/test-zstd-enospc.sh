@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A zstd image that cannot be written (a full device): one line naming the
 # image and where the copy was, exit 1, no hang of the compressing threads.
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/zstd-functions.sh"
-[ -w /dev/full ] || { echo "$0: test skipped because /dev/full is missing"; exit 77; }
+requires test -w /dev/full
 
 sparse_input "$tmp/in"
 expect_error "zstd:/dev/full: .* failed at offset [0-9]*.*No space left" \

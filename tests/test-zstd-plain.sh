@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # zstd files without a seek table (the zstd tool's own, several frames
 # concatenated) and zstd:- from a pipe are read as streams.
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/zstd-functions.sh"
-
 sparse_input "$tmp/in"
 head -c 1M "$tmp/in" > "$tmp/a"
 tail -c +$((1024 * 1024 + 1)) "$tmp/in" > "$tmp/b"

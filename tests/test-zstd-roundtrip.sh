@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A sparse image through zstd:FILE and back: the same bytes, the holes kept,
 # a file that plain `zstd -d` reads, and far smaller than the image.
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/zstd-functions.sh"
-
 sparse_input "$tmp/in"
 for t in 1 4; do
   rm -f "$tmp/img.zst" "$tmp/out"

@@ -3,6 +3,7 @@
 # nbdferry serve exports a seekable zstd image read-only: nbdcopy reads the
 # image, nbdinfo sees its zero frames as holes.  Without --read-only it is
 # served read-only, and the file is left alone.
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/zstd-functions.sh"
 requires nbdcopy --version
 requires nbdinfo --version

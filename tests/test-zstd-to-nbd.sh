@@ -1,11 +1,11 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A seekable zstd image restored into a fresh nbdkit memory export: its zero
 # frames are holes, so only the frames holding data are written, and the
 # export ends up with the image's bytes.
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/zstd-functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
-
 sparse_input "$tmp/in"
 $NBDFERRY "$tmp/in" "zstd:$tmp/in.zst"
 size=$(stat -c %s "$tmp/in")

@@ -7,13 +7,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "error.h"
+
 static int unit_failures;
+static int unit_skipped __attribute__ ((unused));
+
+/* A part of the test that cannot run on this machine (not root, no loop
+ * device): say why.  The test then ends in SKIP (exit 77, automake's)
+ * unless something failed, so a skipped part is never counted as passed.
+ */
+#define UNIT_SKIP(...)                                                  \
+  do {                                                                  \
+    fprintf (stderr, "SKIP: " __VA_ARGS__);                             \
+    fputc ('\n', stderr);                                               \
+    unit_skipped++;                                                     \
+  } while (0)
 
 #define CHECK(cond)                                                     \
   do {                                                                  \
     if (!(cond)) {                                                      \
-      fprintf (stderr, "%s:%d: check failed: %s\n",                     \
-               __FILE__, __LINE__, #cond);                              \
+      fprintf (stderr, "%s:%d: check failed: %s (errno: %m, last "      \
+               "error: %s)\n", __FILE__, __LINE__, #cond,               \
+               last_error (errno));                                     \
       unit_failures++;                                                  \
     }                                                                   \
   } while (0)
@@ -46,7 +61,13 @@ rnd (uint64_t n)
   return n ? unit_rng % n : 0;
 }
 
-#define UNIT_EXIT() \
-  do { if (unit_failures) { fprintf (stderr, "%d failure(s)\n", unit_failures); return 1; } return 0; } while (0)
+#define UNIT_EXIT()                                                     \
+  do {                                                                  \
+    if (unit_failures) {                                                \
+      fprintf (stderr, "%d failure(s)\n", unit_failures);               \
+      return 1;                                                         \
+    }                                                                   \
+    return unit_skipped ? 77 : 0;                                       \
+  } while (0)
 
 #endif /* NBDFERRY_UNIT_H */

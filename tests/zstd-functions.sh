@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Shared by the zstd tests: a sparse image with data at odd places.
-source "$abs_srcdir/tests/functions.sh"
+# Shared by the zstd tests (sourced after functions.sh): a sparse image
+# with data at odd places.
 requires zstd --version
 
 # sparse_input FILE: 64 MiB + 4097 bytes, data at 5M+123 (3 MiB), a
