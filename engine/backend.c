@@ -187,6 +187,7 @@ int
 backend_pread (struct backend *b, void *buf, uint64_t count,
                uint64_t offset, uint32_t flags)
 {
+  clear_error ();
   struct backend *l = LAYER (b, pread);
   return l->ops->pread ? l->ops->pread (l, buf, count, offset, flags)
     : unsupported ();
@@ -196,6 +197,7 @@ int
 backend_pwrite (struct backend *b, const void *buf, uint64_t count,
                 uint64_t offset, uint32_t flags)
 {
+  clear_error ();
   struct backend *l = LAYER (b, pwrite);
   return l->ops->pwrite ? l->ops->pwrite (l, buf, count, offset, flags)
     : unsupported ();
@@ -205,6 +207,7 @@ int
 backend_zero (struct backend *b, uint64_t count, uint64_t offset,
               uint32_t flags)
 {
+  clear_error ();
   struct backend *l = LAYER (b, zero);
   if (l->ops->zero)
     return l->ops->zero (l, count, offset, flags);
@@ -217,6 +220,7 @@ int
 backend_trim (struct backend *b, uint64_t count, uint64_t offset,
               uint32_t flags)
 {
+  clear_error ();
   struct backend *l = LAYER (b, trim);
   /* Trim is a hint: where it is not supported, doing nothing is right. */
   return l->ops->trim ? l->ops->trim (l, count, offset, flags) : 0;
@@ -225,6 +229,7 @@ backend_trim (struct backend *b, uint64_t count, uint64_t offset,
 int
 backend_flush (struct backend *b, uint32_t flags)
 {
+  clear_error ();
   struct backend *l = LAYER (b, flush);
   return l->ops->flush ? l->ops->flush (l, flags) : 0;
 }
@@ -233,6 +238,7 @@ int
 backend_extents (struct backend *b, uint64_t count, uint64_t offset,
                  uint32_t flags, struct extent_list *list)
 {
+  clear_error ();
   struct backend *l = LAYER (b, extents);
   return l->ops->extents ? l->ops->extents (l, count, offset, flags, list)
     : unsupported ();
@@ -242,6 +248,7 @@ int
 backend_cache (struct backend *b, uint64_t count, uint64_t offset,
                uint32_t flags)
 {
+  clear_error ();
   struct backend *l = LAYER (b, cache);
   return l->ops->cache ? l->ops->cache (l, count, offset, flags) : 0;
 }
@@ -258,6 +265,7 @@ backend_dirty (struct backend *b, uint64_t count, uint64_t offset,
 int
 backend_extend (struct backend *b, uint64_t size)
 {
+  clear_error ();
   struct backend *l = LAYER (b, extend);
   return l->ops->extend ? l->ops->extend (l, size) : unsupported ();
 }
@@ -265,6 +273,7 @@ backend_extend (struct backend *b, uint64_t size)
 int
 backend_finish (struct backend *b)
 {
+  clear_error ();
   struct backend *l = LAYER (b, finish);
   return l->ops->finish ? l->ops->finish (l) : 0;
 }
@@ -296,6 +305,7 @@ int
 backend_aio_pread (struct backend *b, void *buf, uint64_t count,
                    uint64_t offset, uint32_t flags, struct completion *c)
 {
+  clear_error ();
   struct backend *l = AIO_LAYER (b, aio_pread, pread);
   if (l->ops->aio_pread)
     return l->ops->aio_pread (l, buf, count, offset, flags, c);
@@ -306,6 +316,7 @@ int
 backend_aio_pwrite (struct backend *b, const void *buf, uint64_t count,
                     uint64_t offset, uint32_t flags, struct completion *c)
 {
+  clear_error ();
   struct backend *l = AIO_LAYER (b, aio_pwrite, pwrite);
   if (l->ops->aio_pwrite)
     return l->ops->aio_pwrite (l, buf, count, offset, flags, c);
@@ -316,6 +327,7 @@ int
 backend_aio_zero (struct backend *b, uint64_t count, uint64_t offset,
                   uint32_t flags, struct completion *c)
 {
+  clear_error ();
   struct backend *l = AIO_LAYER (b, aio_zero, zero);
   if (l->ops->aio_zero)
     return l->ops->aio_zero (l, count, offset, flags, c);
@@ -333,6 +345,7 @@ backend_aio_get_fd (struct backend *b, short *events)
 int
 backend_aio_notify (struct backend *b, short revents)
 {
+  clear_error ();
   struct backend *l = LAYER (b, aio_notify);
   return l->ops->aio_notify ? l->ops->aio_notify (l, revents) : 0;
 }

@@ -38,9 +38,16 @@ struct copy {
   char error[512];              /* the first failure */
 };
 
-/* Record the first failure (later ones are consequences) and stop. */
+/* Record the first failure (later ones are consequences) and stop.  WHY
+ * is the failure's own text (engine/error.h): copy_fail takes it from
+ * last_error (err), so call it right after the backend call that failed;
+ * for anything else (a completion processed later, malloc, poll) give the
+ * text to copy_fail_why.
+ */
 extern void copy_fail (struct copy *cp, struct backend *b, const char *op,
                        uint64_t offset, uint64_t count, int err);
+extern void copy_fail_why (struct copy *cp, struct backend *b, const char *op,
+                           uint64_t offset, uint64_t count, const char *why);
 
 /* --blkhash: the source holds buf (NULL: zeroes) at offset. */
 extern void copy_hash (struct copy *cp, const void *buf, uint64_t offset,

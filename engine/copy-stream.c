@@ -272,12 +272,13 @@ copy_stream (struct copy *cp)
   extents_init (&r.ext, 0, 0);
   for (i = 0; i < RING; ++i)
     if (posix_memalign ((void **) &r.c[i].buf, 4096, r.size) != 0) {
-      copy_fail (cp, cp->src, "allocating buffers", 0, 0, ENOMEM);
+      copy_fail_why (cp, cp->src, "allocating buffers", 0, 0,
+                     strerror (ENOMEM));
       goto out;
     }
   err = pthread_create (&tid, NULL, reader, &r);
   if (err) {
-    copy_fail (cp, cp->src, "starting the reader", 0, 0, err);
+    copy_fail_why (cp, cp->src, "starting the reader", 0, 0, strerror (err));
     goto out;
   }
   writer (&r);

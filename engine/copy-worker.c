@@ -12,9 +12,11 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "blkhash.h"
 #include "copy-internal.h"
+#include "error.h"
 #include "dirty.h"
 #include "extents.h"
 #include "zero.h"
@@ -44,6 +46,7 @@ struct op {
   bool rmw;                     /* through cp->rmw: not whole dst blocks */
   uint64_t offset, count;
   int err;
+  char *why;                    /* the failure's message, copied at once */
   struct op *next;              /* done queue or free list */
 };
 
@@ -66,8 +69,12 @@ op_done (struct completion *c, int err)
   struct op *op = (struct op *) c;
   struct worker *w = op->w;
 
-  /* Only record: the worker loop acts outside the backend's callback. */
+  /* Only record: the worker loop acts outside the backend's callback.  The
+   * message is this failure's now; later calls would replace it.
+   */
   op->err = err;
+  if (err)
+    op->why = strdup (last_error (err));
   op->next = NULL;
   *w->done_tail = op;
   w->done_tail = &op->next;
@@ -140,7 +147,8 @@ submit (struct worker *w, struct op *op)
 static void
 oom (struct worker *w)
 {
-  copy_fail (w->cp, w->dst, "allocating a request", 0, 0, ENOMEM);
+  copy_fail_why (w->cp, w->dst, "allocating a request", 0, 0,
+                 strerror (ENOMEM));
 }
 
 /* Queue a write or zero of the destination.  What is not whole blocks of
@@ -236,8 +244,10 @@ process (struct worker *w, struct op *op)
                             op->err);
   if (op->err) {
     static const char *const names[] = { "read", "write", "zero" };
-    copy_fail (cp, op->kind == OP_READ ? w->src : w->dst, names[op->kind],
-               op->offset, op->count, op->err);
+    copy_fail_why (cp, op->kind == OP_READ ? w->src : w->dst,
+                   names[op->kind], op->offset, op->count,
+                   op->why ? op->why : strerror (op->err));
+    free (op->why);
   }
   else if (op->kind == OP_READ) {
     atomic_fetch_add (&st->read, op->count);

@@ -29,17 +29,17 @@ op_name (const char *op)
 }
 
 void
-copy_fail (struct copy *cp, struct backend *b, const char *op,
-           uint64_t offset, uint64_t count, int err)
+copy_fail_why (struct copy *cp, struct backend *b, const char *op,
+               uint64_t offset, uint64_t count, const char *why)
 {
   LOCK_IN_SCOPE (&cp->lock);
   if (cp->error[0] == '\0' && count == 0)   /* not a request: flush, finish */
     snprintf (cp->error, sizeof cp->error, "%s: %s failed: %s",
-              b->name, op_name (op), last_error (err));
+              b->name, op_name (op), why);
   else if (cp->error[0] == '\0')
     snprintf (cp->error, sizeof cp->error,
               "%s: %s failed at offset %" PRIu64 " (%" PRIu64 " bytes): %s",
-              b->name, op_name (op), offset, count, last_error (err));
+              b->name, op_name (op), offset, count, why);
   atomic_store (&cp->stop, true);
   pthread_cond_broadcast (&cp->all_ready);
 }
@@ -52,6 +52,13 @@ copy_worker_ready (struct copy *cp)
     pthread_cond_broadcast (&cp->all_ready);
   while (cp->ready < cp->workers && !atomic_load (&cp->stop))
     pthread_cond_wait (&cp->all_ready, &cp->lock);
+}
+
+void
+copy_fail (struct copy *cp, struct backend *b, const char *op,
+           uint64_t offset, uint64_t count, int err)
+{
+  copy_fail_why (cp, b, op, offset, count, last_error (err));
 }
 
 void
@@ -119,7 +126,8 @@ run_workers (struct copy *cp, unsigned n)
   int err = 0;
 
   if (tids == NULL) {
-    copy_fail (cp, cp->src, "starting worker threads", 0, 0, ENOMEM);
+    copy_fail_why (cp, cp->src, "starting worker threads", 0, 0,
+                   strerror (ENOMEM));
     return -1;
   }
   cp->workers = n;
@@ -127,7 +135,8 @@ run_workers (struct copy *cp, unsigned n)
     err = pthread_create (&tids[i], NULL, copy_worker, cp);
     if (err) {
       errno = err;
-      copy_fail (cp, cp->src, "starting a worker thread", 0, 0, err);
+      copy_fail_why (cp, cp->src, "starting a worker thread", 0, 0,
+                     strerror (err));
       break;
     }
     started++;

@@ -17,14 +17,17 @@ libengine_a_SOURCES += \
 	engine/progress.c engine/progress.h \
 	engine/zero.c engine/zero.h
 
-check_PROGRAMS += tests/test-blocksize tests/test-extents tests/test-zero
-TESTS += tests/test-blocksize tests/test-extents tests/test-zero
+check_PROGRAMS += tests/test-blocksize tests/test-extents tests/test-zero \
+	tests/test-errors
+TESTS += tests/test-blocksize tests/test-extents tests/test-zero tests/test-errors
 tests_test_blocksize_SOURCES = tests/test-blocksize.c tests/unit.h
 tests_test_blocksize_LDADD = libengine.a $(ALL_LIBS)
 tests_test_extents_SOURCES = tests/test-extents.c tests/unit.h
 tests_test_extents_LDADD = libengine.a $(ALL_LIBS)
 tests_test_zero_SOURCES = tests/test-zero.c tests/unit.h
 tests_test_zero_LDADD = libengine.a $(ALL_LIBS)
+tests_test_errors_SOURCES = tests/test-errors.c tests/mem.h tests/unit.h
+tests_test_errors_LDADD = libengine.a $(ALL_LIBS)
 EXTRA_DIST += tests/run-unit
 
 ENGINE_SH_TESTS = \

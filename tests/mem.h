@@ -21,9 +21,12 @@
 
 #include "backend.h"
 #include "blocksize.h"
+#include "error.h"
 #include "extents.h"
 
 #define EXTENT_GRAIN 512        /* finer than min: the filter must fold */
+
+enum mem_op { MEM_READ, MEM_WRITE, MEM_EXTENTS, MEM_FINISH, MEM_OPS };
 
 struct mem_shared {
   char *data;
@@ -33,6 +36,12 @@ struct mem_shared {
   atomic_uint requests, refused, aio_calls, reads;
   bool yield;                   /* widen race windows in pread */
   bool aio_trap;                /* async hooks fail (must not be reached) */
+  /* Injected failures (tests of error reporting): while fail[op] is set,
+   * every request of that kind fails with it as errno, recording
+   * fail_msg[op] with set_error() when that is not NULL.
+   */
+  int fail[MEM_OPS];
+  const char *fail_msg[MEM_OPS];
 };
 
 struct mem {
@@ -64,6 +73,19 @@ strict (struct backend *b, uint64_t count, uint64_t offset, enum bs_which max)
     return -1;
   }
   return 0;
+}
+
+static int
+injected (struct backend *b, enum mem_op op)
+{
+  struct mem_shared *sh = sh_of (b);
+
+  if (sh->fail[op] == 0)
+    return 0;
+  if (sh->fail_msg[op])
+    set_error ("%s", sh->fail_msg[op]);
+  errno = sh->fail[op];
+  return -1;
 }
 
 static struct backend *
@@ -111,7 +133,8 @@ static int
 mem_pread (struct backend *b, void *buf, uint64_t count, uint64_t offset,
            uint32_t flags)
 {
-  if (strict (b, count, offset, BS_MAX_DATA) == -1)
+  if (strict (b, count, offset, BS_MAX_DATA) == -1 ||
+      injected (b, MEM_READ) == -1)
     return -1;
   atomic_fetch_add (&sh_of (b)->reads, 1);
   memcpy (buf, sh_of (b)->data + offset, count);
@@ -124,7 +147,8 @@ static int
 mem_pwrite (struct backend *b, const void *buf, uint64_t count,
             uint64_t offset, uint32_t flags)
 {
-  if (strict (b, count, offset, BS_MAX_DATA) == -1)
+  if (strict (b, count, offset, BS_MAX_DATA) == -1 ||
+      injected (b, MEM_WRITE) == -1)
     return -1;
   memcpy (sh_of (b)->data + offset, buf, count);
   return 0;
@@ -160,6 +184,12 @@ mem_flush (struct backend *b, uint32_t flags)
 }
 
 static int
+mem_finish (struct backend *b)
+{
+  return injected (b, MEM_FINISH);
+}
+
+static int
 mem_cache (struct backend *b, uint64_t count, uint64_t offset,
            uint32_t flags)
 {
@@ -180,7 +210,8 @@ mem_extents (struct backend *b, uint64_t count, uint64_t offset,
   struct mem_shared *sh = sh_of (b);
   uint64_t pos, end = offset + count;
 
-  if (strict (b, count, offset, BS_NR) == -1)
+  if (strict (b, count, offset, BS_NR) == -1 ||
+      injected (b, MEM_EXTENTS) == -1)
     return -1;
   for (pos = offset; pos < end; pos += EXTENT_GRAIN) {
     uint64_t n = end - pos < EXTENT_GRAIN ? end - pos : EXTENT_GRAIN;
@@ -251,6 +282,7 @@ static const struct backend_ops mem_ops = {
   .flush = mem_flush,
   .extents = mem_extents,
   .cache = mem_cache,
+  .finish = mem_finish,
   .aio_pread = mem_aio_pread,
   .aio_pwrite = mem_aio_pwrite,
   .aio_zero = mem_aio_zero,

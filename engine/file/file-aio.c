@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 
+#include "error.h"
 #include "file-internal.h"
 
 struct aio_req {
@@ -51,6 +52,9 @@ finish (struct file_be *h, struct aio_req *req, long res, bool call)
   int err = 0;
 
   h->in_flight--;
+  /* A batch completes many requests: a message is only this one's. */
+  if (res < 0 || (unsigned long) res < io->u.c.nbytes)
+    clear_error ();
   if (res < 0)
     err = -res;
   else if ((unsigned long) res < io->u.c.nbytes) {

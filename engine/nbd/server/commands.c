@@ -185,6 +185,7 @@ srv_execute (struct conn *c, struct request *r)
   struct backend *b = c->e->b;
   int ret;
 
+  clear_error ();               /* a failure logged below is this request's */
   switch (r->type) {
   case NBD_CMD_READ:
     ret = do_read (c, r);
