@@ -91,11 +91,21 @@ copy_salvage (struct copy *cp, struct backend *src, char *buf,
   return 0;
 }
 
+/* An NBD side: its requests travel over connections, so many small ones
+ * keep it busy and workers follow connections.  Async I/O alone does not
+ * make one: a local file opened with --direct is async through libaio.
+ */
+static bool
+is_nbd (const struct backend *b)
+{
+  return b->has_aio && !b->is_local;
+}
+
 static unsigned
 count_workers (struct copy *cp)
 {
   const struct copy_opts *o = cp->opts;
-  bool nbd = cp->src->has_aio || cp->dst->has_aio;
+  bool nbd = is_nbd (cp->src) || is_nbd (cp->dst);
   uint64_t units = (cp->size + COPY_UNIT - 1) / COPY_UNIT;
   unsigned n = o->threads;
 
@@ -110,8 +120,8 @@ count_workers (struct copy *cp)
     n = COPY_MAX_WORKERS;
   /* Each worker has its own connection: one only without multi-conn. */
   if (o->synchronous ||
-      (cp->src->has_aio && !cp->src->can_multi_conn) ||
-      (cp->dst->has_aio && !cp->dst->can_multi_conn))
+      (is_nbd (cp->src) && !cp->src->can_multi_conn) ||
+      (is_nbd (cp->dst) && !cp->dst->can_multi_conn))
     n = 1;
   if (n > units)
     n = units ? units : 1;
@@ -179,7 +189,7 @@ plan_copy (struct copy *cp)
 {
   const struct copy_opts *o = cp->opts;
   struct plan *p = &cp->stats->plan;
-  bool nbd = cp->src->has_aio || cp->dst->has_aio;
+  bool nbd = is_nbd (cp->src) || is_nbd (cp->dst);
   uint64_t req = o->request_size, slots;
 
   if (req == 0 && nbd)

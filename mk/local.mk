@@ -33,6 +33,7 @@ LOCAL_SH_TESTS = \
 	tests/test-file-allocated.sh \
 	tests/test-file-existing.sh \
 	tests/test-file-direct.sh \
+	tests/test-file-direct-plan.sh \
 	tests/test-stdin.sh \
 	tests/test-stdout.sh \
 	tests/test-stdout-sparse.sh \
