@@ -3,6 +3,8 @@
 #include <config.h>
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,15 +60,14 @@ backend_yes (struct backend *b)
   return 1;
 }
 
-/* Find the layer that implements a hook: filters pass missing hooks down. */
-static struct backend *
-layer (struct backend *b, size_t hook)
-{
-  while (*(void **) ((char *) b->ops + hook) == NULL && b->next)
-    b = b->next;
-  return b;
-}
-#define LAYER(b, hook) layer ((b), offsetof (struct backend_ops, hook))
+/* The layer that implements HOOK: a filter's NULL hook passes down. */
+#define LAYER(b, hook)                                                  \
+  ({                                                                    \
+    struct backend *l_ = (b);                                           \
+    while (l_->ops->hook == NULL && l_->next)                           \
+      l_ = l_->next;                                                    \
+    l_;                                                                 \
+  })
 
 static int
 ask_bool (struct backend *b, int (*fn) (struct backend *), bool *out)
@@ -171,9 +172,65 @@ backend_dup (struct backend *b)
   if (d == NULL || d == b)
     return d;
   /* A new handle on the same endpoint answers the same questions. */
-  memcpy (&d->size, &b->size,
-          sizeof *b - offsetof (struct backend, size));
+  d->answers = b->answers;
   return d;
+}
+
+/* What backend.h promises every data hook, checked at the door as
+ * nbdkit's server/backend.c does: within the size, aligned to the minimum,
+ * within the op's maximum, flags valid for the op and supported by the
+ * backend.  A request breaking it is a bug in the caller, never the
+ * user's input: abort, naming it.  A few compares on cached answers, so it
+ * stays on in release builds (bench figures in DESIGN.md).
+ */
+struct rule {
+  const char *op;
+  enum bs_which max;            /* BS_NR: no maximum */
+  uint32_t flags;               /* the flags valid for the op */
+  bool writes;                  /* needs can_write */
+};
+static const struct rule READ = { "pread", BS_MAX_DATA, 0, false };
+static const struct rule WRITE = { "pwrite", BS_MAX_DATA, F_FUA, true };
+static const struct rule ZERO = { "zero", BS_MAX_ZERO,
+                                  F_FUA | F_MAY_TRIM | F_FAST_ZERO, true };
+static const struct rule TRIM = { "trim", BS_MAX_TRIM, F_FUA, true };
+static const struct rule EXTENTS = { "extents", BS_NR, F_REQ_ONE, false };
+static const struct rule CACHE = { "cache", BS_MAX_CACHE, 0, false };
+
+static void __attribute__ ((noreturn, cold))
+broken (const struct backend *b, const struct rule *r, uint64_t count,
+        uint64_t offset, uint32_t flags, const char *why)
+{
+  fprintf (stderr, "nbdferry: bug: %s: %s of %" PRIu64 " bytes at offset %"
+           PRIu64 " (flags 0x%x) breaks the backend contract: %s\n",
+           b->name, r->op, count, offset, flags, why);
+  abort ();
+}
+
+static inline void
+check (const struct backend *b, const struct rule *r, uint64_t count,
+       uint64_t offset, uint32_t flags)
+{
+  const char *why = NULL;
+
+  if (flags & ~r->flags)
+    why = "a flag not valid for this request";
+  else if (((flags & F_FUA) && !b->can_fua) ||
+           ((flags & F_FAST_ZERO) && !b->can_fast_zero))
+    why = "a flag the backend does not support";
+  else if ((r->writes && !b->can_write) || (r == &EXTENTS && !b->can_extents))
+    why = "a request the backend does not support";
+  else if (count == 0)
+    why = "an empty request";
+  else if ((offset | count) & (b->bs[BS_MINIMUM] - 1))
+    why = "not aligned to the minimum block size";
+  else if (r->max != BS_NR && count > b->bs[r->max])
+    why = "longer than the maximum for this request";
+  else if (b->size >= 0 && !b->is_stream &&
+           (offset > (uint64_t) b->size || count > b->size - offset))
+    why = "past the end";
+  if (__builtin_expect (why != NULL, 0))
+    broken (b, r, count, offset, flags, why);
 }
 
 static int
@@ -188,6 +245,7 @@ backend_pread (struct backend *b, void *buf, uint64_t count,
                uint64_t offset, uint32_t flags)
 {
   clear_error ();
+  check (b, &READ, count, offset, flags);
   struct backend *l = LAYER (b, pread);
   return l->ops->pread ? l->ops->pread (l, buf, count, offset, flags)
     : unsupported ();
@@ -198,6 +256,7 @@ backend_pwrite (struct backend *b, const void *buf, uint64_t count,
                 uint64_t offset, uint32_t flags)
 {
   clear_error ();
+  check (b, &WRITE, count, offset, flags);
   struct backend *l = LAYER (b, pwrite);
   return l->ops->pwrite ? l->ops->pwrite (l, buf, count, offset, flags)
     : unsupported ();
@@ -208,6 +267,7 @@ backend_zero (struct backend *b, uint64_t count, uint64_t offset,
               uint32_t flags)
 {
   clear_error ();
+  check (b, &ZERO, count, offset, flags);
   struct backend *l = LAYER (b, zero);
   if (l->ops->zero)
     return l->ops->zero (l, count, offset, flags);
@@ -221,6 +281,7 @@ backend_trim (struct backend *b, uint64_t count, uint64_t offset,
               uint32_t flags)
 {
   clear_error ();
+  check (b, &TRIM, count, offset, flags);
   struct backend *l = LAYER (b, trim);
   /* Trim is a hint: where it is not supported, doing nothing is right. */
   return l->ops->trim ? l->ops->trim (l, count, offset, flags) : 0;
@@ -239,6 +300,7 @@ backend_extents (struct backend *b, uint64_t count, uint64_t offset,
                  uint32_t flags, struct extent_list *list)
 {
   clear_error ();
+  check (b, &EXTENTS, count, offset, flags);
   struct backend *l = LAYER (b, extents);
   return l->ops->extents ? l->ops->extents (l, count, offset, flags, list)
     : unsupported ();
@@ -249,6 +311,7 @@ backend_cache (struct backend *b, uint64_t count, uint64_t offset,
                uint32_t flags)
 {
   clear_error ();
+  check (b, &CACHE, count, offset, flags);
   struct backend *l = LAYER (b, cache);
   return l->ops->cache ? l->ops->cache (l, count, offset, flags) : 0;
 }
@@ -257,6 +320,7 @@ int
 backend_dirty (struct backend *b, uint64_t count, uint64_t offset,
                struct extent_list *list)
 {
+  clear_error ();
   struct backend *l = LAYER (b, dirty);
   return l->ops->dirty ? l->ops->dirty (l, count, offset, list)
     : unsupported ();
@@ -267,7 +331,15 @@ backend_extend (struct backend *b, uint64_t size)
 {
   clear_error ();
   struct backend *l = LAYER (b, extend);
-  return l->ops->extend ? l->ops->extend (l, size) : unsupported ();
+
+  if (!l->ops->extend)
+    return unsupported ();
+  if (l->ops->extend (l, size) == -1)
+    return -1;
+  /* The cached size follows: requests up to it are now in the contract. */
+  if (b->size >= 0 && (uint64_t) b->size < size)
+    b->size = size;
+  return 0;
 }
 
 int
@@ -278,20 +350,16 @@ backend_finish (struct backend *b)
   return l->ops->finish ? l->ops->finish (l) : 0;
 }
 
-/* The layer serving an async hook: the first that defines the async hook or
- * its sync twin, so a filter's sync hook is never bypassed.
+/* The layer serving an async hook: the first that defines it or its sync
+ * twin, so a filter's sync hook is never bypassed.
  */
-static struct backend *
-aio_layer (struct backend *b, size_t aio, size_t sync)
-{
-  while (*(void **) ((char *) b->ops + aio) == NULL &&
-         *(void **) ((char *) b->ops + sync) == NULL && b->next)
-    b = b->next;
-  return b;
-}
-#define AIO_LAYER(b, aio, sync)                                 \
-  aio_layer ((b), offsetof (struct backend_ops, aio),           \
-             offsetof (struct backend_ops, sync))
+#define AIO_LAYER(b, aio, sync)                                         \
+  ({                                                                    \
+    struct backend *l_ = (b);                                           \
+    while (l_->ops->aio == NULL && l_->ops->sync == NULL && l_->next)   \
+      l_ = l_->next;                                                    \
+    l_;                                                                 \
+  })
 
 /* Without real async I/O a request completes inline. */
 static int
@@ -306,6 +374,7 @@ backend_aio_pread (struct backend *b, void *buf, uint64_t count,
                    uint64_t offset, uint32_t flags, struct completion *c)
 {
   clear_error ();
+  check (b, &READ, count, offset, flags);
   struct backend *l = AIO_LAYER (b, aio_pread, pread);
   if (l->ops->aio_pread)
     return l->ops->aio_pread (l, buf, count, offset, flags, c);
@@ -317,6 +386,7 @@ backend_aio_pwrite (struct backend *b, const void *buf, uint64_t count,
                     uint64_t offset, uint32_t flags, struct completion *c)
 {
   clear_error ();
+  check (b, &WRITE, count, offset, flags);
   struct backend *l = AIO_LAYER (b, aio_pwrite, pwrite);
   if (l->ops->aio_pwrite)
     return l->ops->aio_pwrite (l, buf, count, offset, flags, c);
@@ -328,6 +398,7 @@ backend_aio_zero (struct backend *b, uint64_t count, uint64_t offset,
                   uint32_t flags, struct completion *c)
 {
   clear_error ();
+  check (b, &ZERO, count, offset, flags);
   struct backend *l = AIO_LAYER (b, aio_zero, zero);
   if (l->ops->aio_zero)
     return l->ops->aio_zero (l, count, offset, flags, c);

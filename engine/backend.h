@@ -151,21 +151,33 @@ struct backend_ops {
   unsigned (*aio_in_flight) (struct backend *b);
 };
 
+/* The answers backend_open_done() asks once and caches: the one list of
+ * them, used twice below so that they read as b->size, b->can_zero, ... and
+ * are also one struct (b->answers) that backend_dup copies by assignment.
+ * A new cached answer goes here and nowhere else.
+ */
+#define BACKEND_ANSWERS                                                 \
+  int64_t size;                 /* -1 for a stream of unknown size */   \
+  uint64_t bs[BS_NR];           /* limits after defaults and rules */   \
+  unsigned init;                /* INIT_SPARSE | INIT_ZERO */           \
+  bool can_write, can_zero, can_fast_zero, can_trim, can_flush,         \
+    can_fua, can_extents, can_multi_conn, can_cache, is_stream,         \
+    is_local, has_aio;
+
+struct backend_answers {
+  BACKEND_ANSWERS
+};
+
 struct backend {
   const struct backend_ops *ops;
   struct backend *next;         /* the layer below, for filters */
   char *name;                   /* path or URI, for messages */
   atomic_uint refs;             /* dup() returning self takes a reference
                                    (workers dup at once: atomic) */
-
-  /* Cached by backend_open_done(), and the rest of the struct: backend_dup
-   * copies everything from size to the end as one block.
-   */
-  int64_t size;                 /* -1 for a stream of unknown size */
-  uint64_t bs[BS_NR];           /* limits after defaults and validation */
-  unsigned init;                /* INIT_SPARSE | INIT_ZERO */
-  bool can_write, can_zero, can_fast_zero, can_trim, can_flush, can_fua,
-    can_extents, can_multi_conn, can_cache, is_stream, is_local, has_aio;
+  union {
+    struct backend_answers answers;
+    struct { BACKEND_ANSWERS };
+  };
 };
 
 /* Set up the common part of a freshly allocated backend (ops, name, next). */

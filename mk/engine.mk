@@ -18,8 +18,9 @@ libengine_a_SOURCES += \
 	engine/zero.c engine/zero.h
 
 check_PROGRAMS += tests/test-blocksize tests/test-extents tests/test-zero \
-	tests/test-errors
-TESTS += tests/test-blocksize tests/test-extents tests/test-zero tests/test-errors
+	tests/test-errors tests/test-contract
+TESTS += tests/test-blocksize tests/test-extents tests/test-zero tests/test-errors \
+	tests/test-contract
 tests_test_blocksize_SOURCES = tests/test-blocksize.c tests/unit.h
 tests_test_blocksize_LDADD = libengine.a $(ALL_LIBS)
 tests_test_extents_SOURCES = tests/test-extents.c tests/unit.h
@@ -28,6 +29,8 @@ tests_test_zero_SOURCES = tests/test-zero.c tests/unit.h
 tests_test_zero_LDADD = libengine.a $(ALL_LIBS)
 tests_test_errors_SOURCES = tests/test-errors.c tests/mem.h tests/unit.h
 tests_test_errors_LDADD = libengine.a $(ALL_LIBS)
+tests_test_contract_SOURCES = tests/test-contract.c tests/mem.h tests/unit.h
+tests_test_contract_LDADD = libengine.a $(ALL_LIBS)
 EXTRA_DIST += tests/run-unit
 
 ENGINE_SH_TESTS = \
