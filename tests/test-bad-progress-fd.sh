@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # --progress=FD with FD not open (or open read-only) fails at start with
 # one line, before the destination is created.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 exec 9>&-
 expect_error "progress=9: file descriptor 9 is not open" \
   $NBDFERRY --progress=9 pattern:1M "$tmp/out"

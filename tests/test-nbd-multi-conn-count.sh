@@ -1,12 +1,11 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A copy from a multi-conn server opens at most one connection beyond -C
 # (the init-state probe) and closes it before the copy starts: a server
 # that refuses a client beyond -C connections (nbdkit's limit filter)
 # still gets the whole copy, over several connections.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
-
 for c in 2 4; do
   start_nbdkit src$c --filter=limit --filter=log sparse-random 256M seed=8 \
     percent=10 runlength=1048576 limit=$c logfile="$tmp/src$c.log"

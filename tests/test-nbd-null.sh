@@ -4,7 +4,6 @@
 # holes shorter than 32 KiB between data (read with their neighbours).
 source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
-
 start_nbdkit src --filter=log sparse-random 32M seed=3 percent=20 \
   runlength=131072 logfile="$tmp/src.log"
 $NBDFERRY "$(nbd_uri src)" null: || fail "copy to null: failed"

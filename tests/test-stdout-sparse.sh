@@ -4,8 +4,7 @@
 # sought over, not written as zeroes; the file ends at the image's end, also
 # when the image ends in a hole.  Appending, or writing after other output
 # on the same descriptor, still gives the right bytes.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 truncate -s 64M "$tmp/in"
 $NBDFERRY random:1M - | dd of="$tmp/in" bs=1M seek=40 conv=notrunc status=none
 

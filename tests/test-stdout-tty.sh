@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # An image is not written to a terminal (as nbdcopy refuses): `-` and
 # zstd:- on a terminal fail with one line and exit 1.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires script --version
 
 for dst in - zstd:-; do
