@@ -3,7 +3,7 @@
 # nbdferry compare A B: qemu-img compare's answers (exit 0 identical, 1
 # different with the first differing byte, 2 error; different sizes per
 # its rule), across endpoint types, sparse-aware.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires nbdkit --version
 requires qemu-img --version
 

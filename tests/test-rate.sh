@@ -4,7 +4,7 @@
 # bytes per second (a 10 s copy takes 10 s: never less than 9 s, and
 # allowing for a loaded machine, not more than 15 s); holes cost nothing;
 # the bytes are right.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires nbdkit --version
 
 elapsed () {                    # CMD...: run it, print the seconds taken

@@ -5,7 +5,7 @@
 # all) is written as zeroes, by whole 512-byte sectors and no more; the
 # rest is copied exactly; the range is listed on stderr and in JSON
 # progress, and the exit status is 2.  Without --salvage the copy fails.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires nbdkit --version
 requires nbdkit eval --version
 
