@@ -239,15 +239,20 @@ process (struct worker *w, struct op *op)
   struct copy_stats *st = cp->stats;
 
   w->in_flight--;
-  if (op->err && op->kind == OP_READ)
-    op->err = copy_salvage (cp, w->src, op->slot->buf, op->offset, op->count,
-                            op->err);
+  if (op->err && op->kind == OP_READ) {
+    int err = copy_salvage (cp, w->src, op->slot->buf, op->offset,
+                            op->count, op->err);
+    if (err != op->err) {       /* salvage's own outcome */
+      free (op->why);
+      op->why = err ? strdup (last_error (err)) : NULL;
+      op->err = err;
+    }
+  }
   if (op->err) {
     static const char *const names[] = { "read", "write", "zero" };
     copy_fail_why (cp, op->kind == OP_READ ? w->src : w->dst,
                    names[op->kind], op->offset, op->count,
                    op->why ? op->why : strerror (op->err));
-    free (op->why);
   }
   else if (op->kind == OP_READ) {
     atomic_fetch_add (&st->read, op->count);
@@ -261,6 +266,8 @@ process (struct worker *w, struct op *op)
   }
   if (op->slot)
     release_slot (w, op->slot);
+  free (op->why);
+  op->why = NULL;
   op->next = w->free_ops;
   w->free_ops = op;
 }
