@@ -1,11 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # An explicit --request-size is used as given where both sides allow it;
 # one below a side's preferred block size is raised to it, and -v says so
 # and why (never silently: the requests the server sees match the line).
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
-
 start_nbdkit src --filter=log --filter=blocksize-policy \
   pattern 4M blocksize-preferred=65536 blocksize-minimum=512 \
   blocksize-maximum=1048576 logfile="$tmp/src.log"

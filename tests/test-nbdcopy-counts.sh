@@ -3,7 +3,7 @@
 # -C, -R and -T take what nbdcopy takes: -T 0 (the default: as many as
 # fit), counts above 1024 (maxima: a copy uses what it can), and 0 is
 # refused for -C and -R by both.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires nbdcopy --version
 
 $NBDFERRY pattern:200M "$tmp/ref"

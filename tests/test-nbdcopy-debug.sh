@@ -3,10 +3,9 @@
 # libnbd's debug messages follow -v, as in nbdcopy (nbd_set_debug (h,
 # verbose)): on for every connection with -v, off without it whatever
 # LIBNBD_DEBUG says (only libnbd's own lines before we can turn it off).
-source "$abs_srcdir/tests/functions.sh"
-source "$abs_srcdir/tests/nbd-functions.sh"
-
 # Several 64M units, so that -C 2 gives two workers, four connections.
+source "$(dirname "$0")/functions.sh"
+source "$abs_srcdir/tests/nbd-functions.sh"
 start_nbdkit src sparse-random 256M seed=3
 start_nbdkit dst memory 256M
 uri_src=$(nbd_uri src) uri_dst=$(nbd_uri dst)

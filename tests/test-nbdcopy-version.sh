@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # --version prints nbdcopy's second line, "libnbd X.Y.Z" of the library
 # actually loaded, which scripts parse.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 requires nbdcopy --version
 
 $NBDFERRY --version > "$tmp/v"
