@@ -3,8 +3,7 @@
 # The bash completion, loaded in bash, completes each program's options
 # (and only its own), the subcommand, and file names; make install puts it
 # in the bash-completion directory configure chose.
-source "$abs_srcdir/tests/functions.sh"
-
+source "$(dirname "$0")/functions.sh"
 comp=$abs_builddir/completion/nbdferry
 [ -s "$comp" ] || fail "$comp was not built"
 mkdir "$tmp/dir"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # --progress-format=json: the last line sums up the copy (read, written,
 # zeroed, skipped, elapsed) with phase "done", or "failed" when it fails.
-source "$abs_srcdir/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/serve-functions.sh"
 requires python3 --version
 requires nbdkit --version
