@@ -20,11 +20,32 @@
 #include "endpoints.h"
 #include "error.h"
 #include "filters/rate.h"
+#include "filters/retry.h"
 #include "options.h"
 #include "progress.h"
 
+/* An NBD side with --retries gets the retry filter over it. */
 static struct backend *
-open_side (const struct cmdline *cl, bool sink, int64_t src_size)
+with_retries (const struct cmdline *cl, struct backend *b,
+              struct retry_stats *stats)
+{
+  struct retry_opts o = {
+    .retries = cl->retries, .delay = cl->retry_delay, .stats = stats,
+  };
+  struct backend *r;
+
+  if (b == NULL || cl->retries == 0 || !backend_can_reconnect (b))
+    return b;
+  if ((r = retry_filter_open (b, &o)) == NULL) {
+    fprintf (stderr, "nbdferry: %s\n", last_error (errno));
+    backend_close (b);
+  }
+  return r;
+}
+
+static struct backend *
+open_side (const struct cmdline *cl, bool sink, int64_t src_size,
+           struct retry_stats *stats)
 {
   struct endpoint_opts o = {
     .writable = sink,
@@ -39,9 +60,12 @@ open_side (const struct cmdline *cl, bool sink, int64_t src_size)
     .connections = cl->connections,
     .requests = cl->copy.requests,
     .command = sink ? cl->dst_cmd : cl->src_cmd,
+    .connect_timeout = cl->connect_timeout,
+    .request_timeout = cl->request_timeout,
   };
   struct backend *b = endpoint_open (sink ? cl->dst : cl->src, &o), *f;
 
+  b = with_retries (cl, b, stats);
   /* --rate: what is read from the source goes through one token bucket. */
   if (b && !sink && cl->rate) {
     if ((f = rate_filter_open (b, cl->rate)) == NULL) {
@@ -117,6 +141,22 @@ describe (const char *side, const struct backend *b)
            b->can_multi_conn ? ", multi-conn" : "");
 }
 
+/* What it took to get there, when it took anything. */
+static void
+resilience_summary (const struct copy_stats *st)
+{
+  uint64_t retries = st->retry.retries, reconnects = st->retry.reconnects;
+  char x[32];
+
+  if (retries == 0 && reconnects == 0 && st->extents_failed == 0)
+    return;
+  human_size (x, sizeof x, st->extents_failed);
+  fprintf (stderr, "nbdferry: %" PRIu64 " retr%s, %" PRIu64 " reconnect%s, "
+           "%s read as data because extents failed\n",
+           retries, retries == 1 ? "y" : "ies",
+           reconnects, reconnects == 1 ? "" : "s", x);
+}
+
 static void
 summary (const struct cmdline *cl, const struct copy_stats *st, double secs)
 {
@@ -140,6 +180,7 @@ summary (const struct cmdline *cl, const struct copy_stats *st, double secs)
   }
   fprintf (stderr, "nbdferry: read %s, wrote %s, zeroed %s, skipped %s "
            "already zero; %.2f s, %s/s\n", r, w, z, s, secs, t);
+  resilience_summary (st);
 }
 
 static void
@@ -230,9 +271,11 @@ copy_main (struct cmdline *cl)
   double t0 = monotonic_seconds ();
   int r;
 
-  if (check_progress_fd (cl->progress_fd) == -1
-      || (src = open_side (cl, false, -1)) == NULL || check_same_file (cl) == -1
-      || (dst = open_side (cl, true, src->is_stream ? -1 : src->size)) == NULL)
+  if (check_progress_fd (cl->progress_fd) == -1 ||
+      (src = open_side (cl, false, -1, &st.retry)) == NULL ||
+      check_same_file (cl) == -1 ||
+      (dst = open_side (cl, true, src->is_stream ? -1 : src->size,
+                        &st.retry)) == NULL)
     return 1;
   if (cl->copy.verbose) {
     describe ("source", src);
@@ -250,12 +293,18 @@ copy_main (struct cmdline *cl)
                                         cl->copy.dirty ? st.dirty
                                         : src->is_stream ? 0
                                         : (uint64_t) src->size);
+  progress_set_counters (cl->copy.progress, &(struct progress_counters) {
+      .retries = &st.retry.retries, .reconnects = &st.retry.reconnects,
+      .extents_failed = &st.extents_failed,
+    });
   r = copy_run (src, dst, &cl->copy, &st);
   if (r == 0)
     unreadable_progress (cl, &st);
   progress_finish (cl->copy.progress, &(struct progress_summary) {
       .done = st.done, .read = st.read, .written = st.written,
-      .zeroed = st.zeroed, .skipped = st.skipped }, r == 0);
+      .zeroed = st.zeroed, .skipped = st.skipped,
+      .retries = st.retry.retries, .reconnects = st.retry.reconnects,
+      .extents_failed = st.extents_failed }, r == 0);
   if (cl->copy.verbose)
     show_plan (&st);
   if (r == -1) {

@@ -87,6 +87,63 @@ blkhash_check (const char *prog)
   return 0;
 }
 
+/* Seconds from 0 to a day; fractions only where frac. */
+static int
+seconds (const char *prog, const char *opt, const char *arg, bool frac,
+         double *out)
+{
+  char *end;
+  double v;
+
+  errno = 0;
+  v = strtod (arg, &end);
+  if (errno || end == arg || *end || !(v >= 0 && v <= 86400) ||
+      (!frac && v != (unsigned) v))
+    return arg_invalid (prog, opt, arg, frac ? "expected seconds from 0 to "
+                        "86400" : "expected whole seconds from 0 to 86400");
+  *out = v;
+  return 0;
+}
+
+static int
+retries_opt (const char *prog, const char *arg)
+{
+  double v;
+
+  if (seconds (prog, "--retries", arg, false, &v) == -1)
+    return -1;
+  cl.retries = v;
+  return 0;
+}
+
+static int
+retry_delay_opt (const char *prog, const char *arg)
+{
+  return seconds (prog, "--retry-delay", arg, true, &cl.retry_delay);
+}
+
+static int
+connect_timeout_opt (const char *prog, const char *arg)
+{
+  double v;
+
+  if (seconds (prog, "--connect-timeout", arg, false, &v) == -1)
+    return -1;
+  cl.connect_timeout = v;
+  return 0;
+}
+
+static int
+request_timeout_opt (const char *prog, const char *arg)
+{
+  double v;
+
+  if (seconds (prog, "--request-timeout", arg, false, &v) == -1)
+    return -1;
+  cl.request_timeout = v;
+  return 0;
+}
+
 static struct opt options[] = {
   /* Any count nbdcopy takes is taken: they are maxima (at most
    * COPY_MAX_WORKERS workers run, and the queue size bounds requests).
@@ -163,6 +220,21 @@ static struct opt options[] = {
     .help = "Do not stop at a source read error: read around it down to "
     "512-byte sectors, write what cannot be read as zeroes, list those "
     "ranges at the end (and in JSON progress) and exit with status 2" },
+  { "retries", 0, "N", .call = retries_opt,
+    .help = "Send a failed NBD request again up to N times, reconnecting a "
+    "dropped connection and sending again all that was in flight on it "
+    "(default 0: the first error ends the copy, as with nbdcopy; see "
+    "RETRIES AND TIMEOUTS)" },
+  { "retry-delay", 0, "SECONDS", .call = retry_delay_opt,
+    .help = "Seconds to wait before the first retry, doubling for each "
+    "further one up to 60 (default 1)" },
+  { "connect-timeout", 0, "SECONDS", .call = connect_timeout_opt,
+    .help = "Give up on an NBD server that has not completed the handshake "
+    "after SECONDS (default 60; 0 waits forever)" },
+  { "request-timeout", 0, "SECONDS", .call = request_timeout_opt,
+    .help = "Drop an NBD connection whose server has sent nothing for "
+    "SECONDS while requests are outstanding, as if it had dropped "
+    "(default 300; 0 waits forever)" },
   { "verbose", 'v', .incr = &cl.copy.verbose,
     .help = "Print the limits of each side, the plan (with why "
     "--request-size was changed, if it was) and a summary, and turn on "
@@ -223,6 +295,7 @@ parse_cmdline (int argc, char *argv[], struct cmdline *out)
   cl = (struct cmdline) {
     .copy = { .requests = 64, .queue_size = 4 << 20, .sparse = 4096 },
     .connections = 4, .progress_fd = -1,
+    .retry_delay = 1, .connect_timeout = 60, .request_timeout = 300,
   };
   r = opt_parse (&program, argc, argv, words);
   if (r == 0)

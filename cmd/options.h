@@ -19,6 +19,10 @@ struct cmdline {
   enum progress_format progress_format;
   bool direct;
   char *dirty_bitmap;           /* --dirty-bitmap=NAME, or NULL */
+  /* Resilience (DESIGN.md "Resilience"). */
+  unsigned retries;             /* --retries: per request, 0: none */
+  double retry_delay;           /* --retry-delay: seconds, doubling */
+  unsigned connect_timeout, request_timeout;    /* seconds, 0: none */
   /* SRC and DST: a word, or a [ CMD ARGS ] group (word NULL). */
   const char *src, *dst;
   char **src_cmd, **dst_cmd;

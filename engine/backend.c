@@ -429,6 +429,19 @@ backend_aio_in_flight (struct backend *b)
 }
 
 int
+backend_reconnect (struct backend *b)
+{
+  struct backend *l = LAYER (b, reconnect);
+  return l->ops->reconnect ? l->ops->reconnect (l) : 0;
+}
+
+bool
+backend_can_reconnect (struct backend *b)
+{
+  return LAYER (b, reconnect)->ops->reconnect != NULL;
+}
+
+int
 backend_write_zeroes (struct backend *b, uint64_t count, uint64_t offset)
 {
   uint64_t chunk = b->bs[BS_MAX_DATA];

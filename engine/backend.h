@@ -149,6 +149,14 @@ struct backend_ops {
   int (*aio_notify) (struct backend *b, short revents);
   /* Requests submitted and not yet completed. */
   unsigned (*aio_in_flight) (struct backend *b);
+
+  /* A connection that broke (dropped, timed out): connect again to the
+   * same endpoint.  1: a new connection (what was in flight on the old one
+   * is gone; its completions may or may not have run, with an error);
+   * 0: the connection still works, nothing done; -1: cannot connect (the
+   * old, broken connection stays).  Only remote backends have it.
+   */
+  int (*reconnect) (struct backend *b);
 };
 
 /* The answers backend_open_done() asks once and caches: the one list of
@@ -241,6 +249,9 @@ extern int backend_aio_zero (struct backend *b, uint64_t count,
 extern int backend_aio_get_fd (struct backend *b, short *events);
 extern int backend_aio_notify (struct backend *b, short revents);
 extern unsigned backend_aio_in_flight (struct backend *b);
+/* 0 where no layer can reconnect. */
+extern int backend_reconnect (struct backend *b);
+extern bool backend_can_reconnect (struct backend *b);
 
 /* Zero a range the slow way (writes of zeroes in MAX_DATA pieces), for
  * backends and filters whose endpoint has no zero command.

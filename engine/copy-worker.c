@@ -372,12 +372,15 @@ copy_range (struct worker *w, uint64_t start, uint64_t end)
   size_t i;
   int r;
 
-  if (cp->opts->no_extents || !w->src->can_extents) {
+  /* Extents are an optimisation: where they fail, read it all as data. */
+  r = cp->opts->no_extents || !w->src->can_extents ? -1
+    : extents_fill (w->src, start, end - start, &w->ext);
+  if (r == -1 && !cp->opts->no_extents && w->src->can_extents)
+    atomic_fetch_add (&cp->stats->extents_failed, end - start);
+  if (r == -1) {
     extents_reset (&w->ext, start, end);
     r = extents_add (&w->ext, start, end - start, 0);
   }
-  else
-    r = extents_fill (w->src, start, end - start, &w->ext);
   if (r == 0)
     r = extents_align_data (&w->ext, w->plan->align, &w->scratch);
   if (r == 0 && !w->src->is_local)

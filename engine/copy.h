@@ -10,6 +10,7 @@
 #include "backend.h"
 #include "blocksize.h"
 #include "salvage.h"
+#include "filters/retry.h"
 
 struct blkhash;
 struct progress;
@@ -56,6 +57,9 @@ struct copy_stats {
   struct bad_ranges unreadable; /* --salvage: what could not be read */
   const char *zero_reason;      /* how the destination was known to read
                                    as zero, or NULL */
+  struct retry_stats retry;     /* filled by the retry filters (--retries) */
+  _Atomic uint64_t extents_failed;  /* bytes read as data because the
+                                       source's extents failed */
 };
 
 /* Copy src into dst.  -1 on failure with a message (set_error) naming the

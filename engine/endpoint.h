@@ -41,6 +41,10 @@ struct endpoint_opts {
   bool patch;
   unsigned connections;   /* -C: NBD connections wanted (multi-conn only) */
   unsigned requests;      /* -R: requests in flight per connection */
+  /* NBD: seconds a connection may take to open, and a server with
+   * requests outstanding may stay silent (0: forever).
+   */
+  unsigned connect_timeout, request_timeout;
   char **command;         /* [ CMD ARGS ]: NULL-terminated, or NULL */
 };
 

@@ -29,6 +29,7 @@ struct progress {
   pthread_mutex_t lock;
   pthread_cond_t cond;
   bool stopping, running;
+  struct progress_counters counters;
   int last_percent;             /* last N/100 written */
   unsigned ticks;
 };
@@ -112,6 +113,10 @@ static const struct {
   { "written", offsetof (struct progress_summary, written) },
   { "zeroed", offsetof (struct progress_summary, zeroed) },
   { "skipped", offsetof (struct progress_summary, skipped) },
+  { "retries", offsetof (struct progress_summary, retries) },
+  { "reconnects", offsetof (struct progress_summary, reconnects) },
+  { "extents_failed_bytes",
+    offsetof (struct progress_summary, extents_failed) },
 };
 
 /* The last JSON line: the progress keys every line has, with phase "done"
@@ -145,6 +150,22 @@ emit_summary (struct progress *p, const struct progress_summary *sum,
   }
 }
 
+static uint64_t
+counter (const _Atomic uint64_t *c)
+{
+  return c ? atomic_load (c) : 0;
+}
+
+void
+progress_set_counters (struct progress *p, const struct progress_counters *c)
+{
+  if (p == NULL)
+    return;
+  pthread_mutex_lock (&p->lock);       /* the drawing thread reads them */
+  p->counters = *c;
+  pthread_mutex_unlock (&p->lock);
+}
+
 static void
 emit_machine (struct progress *p, uint64_t done, bool final)
 {
@@ -167,9 +188,13 @@ emit_machine (struct progress *p, uint64_t done, bool final)
     n = snprintf (line, sizeof line,
                   "{\"bytes\":%" PRIu64 ",\"size\":%" PRIu64
                   ",\"percent\":%d,\"elapsed\":%.3f,\"rate\":%.0f"
-                  ",\"phase\":\"%s\"}\n",
+                  ",\"phase\":\"%s\",\"retries\":%" PRIu64
+                  ",\"reconnects\":%" PRIu64
+                  ",\"extents_failed_bytes\":%" PRIu64 "}\n",
                   done, p->total, pc, secs, secs > 0 ? done / secs : 0.0,
-                  final ? "done" : "copying");
+                  final ? "done" : "copying", counter (p->counters.retries),
+                  counter (p->counters.reconnects),
+                  counter (p->counters.extents_failed));
   }
   (void) fd_write_full (p->machine_fd, line, n);
 }

@@ -9,6 +9,7 @@
 #ifndef NBDFERRY_PROGRESS_H
 #define NBDFERRY_PROGRESS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -22,6 +23,15 @@ enum progress_format { PROGRESS_PERCENT, PROGRESS_JSON };
 extern struct progress *progress_start (int bar_fd, int machine_fd,
                                         enum progress_format format,
                                         uint64_t total);
+/* Counters JSON lines show besides the bytes, read when a line is
+ * written (retries, reconnects, bytes read as data because extents
+ * failed); any may be NULL.
+ */
+struct progress_counters {
+  const _Atomic uint64_t *retries, *reconnects, *extents_failed;
+};
+extern void progress_set_counters (struct progress *p,
+                                   const struct progress_counters *c);
 /* Completed bytes so far (monotonic); cheap, called from any thread. */
 extern void progress_update (struct progress *p, uint64_t done);
 /* --salvage: a JSON line {"unreadable":{"offset":O,"length":L}} (nothing
@@ -41,6 +51,9 @@ struct progress_summary {
   uint64_t written;             /* bytes written as data */
   uint64_t zeroed;              /* bytes zeroed by zero requests */
   uint64_t skipped;             /* bytes left alone: already zero */
+  uint64_t retries, reconnects; /* --retries: requests sent again,
+                                   connections opened again */
+  uint64_t extents_failed;      /* bytes read as data: extents failed */
 };
 
 /* Stop the drawing thread and write the final lines: the bar's, N/100 as

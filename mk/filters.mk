@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # filters: backends that wrap another backend (engine/filters/).
 libengine_a_SOURCES += \
-	engine/filters/rmw.c engine/filters/rmw.h
+	engine/filters/rmw.c engine/filters/rmw.h \
+	engine/filters/retry.c engine/filters/retry.h
 
 check_PROGRAMS += tests/test-filters
 TESTS += tests/test-filters
@@ -24,3 +25,13 @@ BLOCKSIZE_TESTS = \
 	tests/test-blocksize-request-size.sh
 TESTS += $(BLOCKSIZE_TESTS)
 EXTRA_DIST += $(BLOCKSIZE_TESTS) tests/blocksize-functions.sh
+
+# End-to-end: retries, reconnects, timeouts (issue 11).
+RESILIENCE_TESTS = \
+	tests/test-retry-errors.sh \
+	tests/test-retry-extents.sh \
+	tests/test-retry-kill-src.sh \
+	tests/test-timeout-connect.sh \
+	tests/test-timeout-request.sh
+TESTS += $(RESILIENCE_TESTS)
+EXTRA_DIST += $(RESILIENCE_TESTS) tests/resilience-functions.sh

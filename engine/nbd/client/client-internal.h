@@ -23,6 +23,13 @@ struct nbd_client {
   bool writable, no_extents;
   bool debug;                   /* libnbd's debug messages (-v) */
   char *bitmap;                 /* qemu:dirty-bitmap:NAME wanted, or NULL */
+  unsigned connect_timeout, request_timeout;    /* seconds, 0: none */
+  /* When the server last moved (a reply, room to send) or a request was
+   * sent: silence past request_timeout with requests outstanding trips the
+   * connection (its socket is shut down, so every request fails).
+   */
+  double last_activity;
+  bool tripped;
   unsigned init;                /* from the init-state probe */
   /* What this connection's server said, for the data hooks. */
   uint64_t min_block;           /* >= 1 */
@@ -46,6 +53,13 @@ extern void nbd_client_connect_error (struct nbd_client *c);
  * naming it and the contexts the export offers.
  */
 extern int nbd_client_go_bitmap (struct nbd_client *c);
+
+/* Seconds on a coarse monotonic clock. */
+extern double nbd_client_now (void);
+/* Shut the connection down after request_timeout seconds of silence, with
+ * a message saying so.  true if it did (now or before).
+ */
+extern bool nbd_client_check_silence (struct nbd_client *c);
 
 /* Data hooks (client-io.c). */
 extern int nbd_client_pread (struct backend *b, void *buf, uint64_t count,

@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include <libnbd.h>
 
@@ -21,6 +23,68 @@
 #include "client.h"
 #include "client-internal.h"
 #include "nbd/proto.h"
+
+double
+nbd_client_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC_COARSE, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+bool
+nbd_client_check_silence (struct nbd_client *c)
+{
+  int fd;
+
+  if (c->tripped)
+    return true;
+  if (c->request_timeout == 0 ||
+      nbd_client_now () - c->last_activity < c->request_timeout ||
+      nbd_aio_in_flight (c->nbd) <= 0)
+    return false;
+  /* libnbd has no way to drop a connection but seeing it end: end it. */
+  fd = nbd_aio_get_fd (c->nbd);
+  if (fd >= 0)
+    shutdown (fd, SHUT_RDWR);
+  c->tripped = true;
+  set_error ("no reply from the server in %u s (--request-timeout)",
+             c->request_timeout);
+  return true;
+}
+
+/* Wait for a command sent with the aio call, by slices, so that a silent
+ * server ends it after request_timeout.  libnbd's blocking calls would
+ * wait forever.
+ */
+static int
+wait_command (struct nbd_client *c, int64_t cookie)
+{
+  int r;
+
+  if (cookie == -1)
+    return nbd_client_error (c);
+  c->last_activity = nbd_client_now ();
+  while ((r = nbd_aio_command_completed (c->nbd, cookie)) == 0) {
+    nbd_client_check_silence (c);
+    r = nbd_poll (c->nbd, 1000);
+    if (r == 1)
+      c->last_activity = nbd_client_now ();
+    else if (r == -1) {
+      r = nbd_aio_command_completed (c->nbd, cookie);
+      break;
+    }
+  }
+  if (r == 1)
+    return 0;
+  if (c->tripped) {
+    errno = ETIMEDOUT;
+    return -1;                  /* the message says why */
+  }
+  return nbd_client_error (c);
+}
+
 
 static int
 unsupported (void)
@@ -39,8 +103,9 @@ fua (struct nbd_client *c, uint32_t flags)
 static int
 emulate_fua (struct nbd_client *c, uint32_t flags)
 {
-  if ((flags & F_FUA) && !c->can_fua && nbd_flush (c->nbd, 0) == -1)
-    return nbd_client_error (c);
+  if ((flags & F_FUA) && !c->can_fua &&
+      wait_command (c, nbd_aio_flush (c->nbd, NBD_NULL_COMPLETION, 0)) == -1)
+    return -1;
   return 0;
 }
 
@@ -50,8 +115,9 @@ nbd_client_pread (struct backend *b, void *buf, uint64_t count,
 {
   struct nbd_client *c = NBD_CLIENT (b);
 
-  if (nbd_pread (c->nbd, buf, count, offset, 0) == -1)
-    return nbd_client_error (c);
+  if (wait_command (c, nbd_aio_pread (c->nbd, buf, count, offset,
+                                          NBD_NULL_COMPLETION, 0)) == -1)
+    return -1;
   return 0;
 }
 
@@ -61,8 +127,10 @@ nbd_client_pwrite (struct backend *b, const void *buf, uint64_t count,
 {
   struct nbd_client *c = NBD_CLIENT (b);
 
-  if (nbd_pwrite (c->nbd, buf, count, offset, fua (c, flags)) == -1)
-    return nbd_client_error (c);
+  if (wait_command (c, nbd_aio_pwrite (c->nbd, buf, count, offset,
+                                           NBD_NULL_COMPLETION,
+                                           fua (c, flags))) == -1)
+    return -1;
   return emulate_fua (c, flags);
 }
 
@@ -100,8 +168,9 @@ nbd_client_zero (struct backend *b, uint64_t count, uint64_t offset,
   }
   if (zero_flags (c, flags, &zflags) == -1)
     return -1;
-  if (nbd_zero (c->nbd, count, offset, zflags) == -1)
-    return nbd_client_error (c);
+  if (wait_command (c, nbd_aio_zero (c->nbd, count, offset,
+                                         NBD_NULL_COMPLETION, zflags)) == -1)
+    return -1;
   return emulate_fua (c, flags);
 }
 
@@ -111,8 +180,10 @@ nbd_client_trim (struct backend *b, uint64_t count, uint64_t offset,
 {
   struct nbd_client *c = NBD_CLIENT (b);
 
-  if (nbd_trim (c->nbd, count, offset, fua (c, flags)) == -1)
-    return nbd_client_error (c);
+  if (wait_command (c, nbd_aio_trim (c->nbd, count, offset,
+                                         NBD_NULL_COMPLETION,
+                                         fua (c, flags))) == -1)
+    return -1;
   return emulate_fua (c, flags);
 }
 
@@ -121,8 +192,8 @@ nbd_client_flush (struct backend *b, uint32_t flags)
 {
   struct nbd_client *c = NBD_CLIENT (b);
 
-  if (nbd_flush (c->nbd, 0) == -1)
-    return nbd_client_error (c);
+  if (wait_command (c, nbd_aio_flush (c->nbd, NBD_NULL_COMPLETION, 0)) == -1)
+    return -1;
   return 0;
 }
 
@@ -132,8 +203,9 @@ nbd_client_cache (struct backend *b, uint64_t count, uint64_t offset,
 {
   struct nbd_client *c = NBD_CLIENT (b);
 
-  if (nbd_cache (c->nbd, count, offset, 0) == -1)
-    return nbd_client_error (c);
+  if (wait_command (c, nbd_aio_cache (c->nbd, count, offset,
+                                          NBD_NULL_COMPLETION, 0)) == -1)
+    return -1;
   return 0;
 }
 
@@ -192,10 +264,12 @@ block_status (struct nbd_client *c, struct status_ctx *ctx, uint64_t count,
 
   if (count > cap)
     count = cap;
-  if (nbd_block_status (c->nbd, count, offset, cb,
-                        flags & F_REQ_ONE ? LIBNBD_CMD_FLAG_REQ_ONE : 0)
+  if (wait_command (c, nbd_aio_block_status (c->nbd, count, offset, cb,
+                                             NBD_NULL_COMPLETION,
+                                             flags & F_REQ_ONE
+                                             ? LIBNBD_CMD_FLAG_REQ_ONE : 0))
       == -1)
-    return nbd_client_error (c);
+    return -1;
   return 0;
 }
 
@@ -255,6 +329,7 @@ nbd_client_aio_pread (struct backend *b, void *buf, uint64_t count,
 
   if (nbd_aio_pread (c->nbd, buf, count, offset, COMPLETION (cmp), 0) == -1)
     return nbd_client_error (c);
+  c->last_activity = nbd_client_now ();
   return 0;
 }
 
@@ -269,6 +344,7 @@ nbd_client_aio_pwrite (struct backend *b, const void *buf, uint64_t count,
   if (nbd_aio_pwrite (c->nbd, buf, count, offset, COMPLETION (cmp),
                       fua (c, flags)) == -1)
     return nbd_client_error (c);
+  c->last_activity = nbd_client_now ();
   return 0;
 }
 
@@ -287,6 +363,7 @@ nbd_client_aio_zero (struct backend *b, uint64_t count, uint64_t offset,
   }
   if (nbd_aio_zero (c->nbd, count, offset, COMPLETION (cmp), zflags) == -1)
     return nbd_client_error (c);
+  c->last_activity = nbd_client_now ();
   return 0;
 }
 
@@ -299,6 +376,11 @@ nbd_client_aio_get_fd (struct backend *b, short *events)
   *events = 0;
   if (nbd_aio_in_flight (c->nbd) <= 0)
     return -1;
+  /* A tripped connection's socket reads as ended: notify sees it. */
+  if (nbd_client_check_silence (c)) {
+    *events = POLLIN;
+    return nbd_aio_get_fd (c->nbd);
+  }
   dir = nbd_aio_get_direction (c->nbd);
   if (dir & LIBNBD_AIO_DIRECTION_READ)
     *events |= POLLIN;
@@ -318,6 +400,17 @@ nbd_client_aio_notify (struct backend *b, short revents)
     r = nbd_aio_notify_read (c->nbd);
   else if (revents & POLLOUT)
     r = nbd_aio_notify_write (c->nbd);
+  c->last_activity = nbd_client_now ();
+  /* A connection that ended failed what was in flight on it: those
+   * completions carry the error, with their offsets.
+   */
+  if (r == -1 && nbd_aio_is_dead (c->nbd) == 1 &&
+      nbd_aio_in_flight (c->nbd) <= 0)
+    return 0;
+  if (r == -1 && c->tripped) {
+    errno = ETIMEDOUT;
+    return -1;
+  }
   return r == -1 ? nbd_client_error (c) : 0;
 }
 

@@ -61,6 +61,31 @@ nbd_client_connect_error (struct nbd_client *c)
   errno = err ? err : EIO;
 }
 
+/* Run the handshake to its end (or to option mode), giving up after
+ * connect_timeout seconds: a server that accepted the socket but never
+ * speaks (stopped, or a `[ CMD ]` that never serves).
+ */
+static int
+wait_connected (struct nbd_client *c)
+{
+  double deadline = nbd_client_now () + c->connect_timeout;
+
+  while (nbd_aio_is_connecting (c->nbd) == 1) {
+    if (nbd_poll (c->nbd, 1000) == -1)
+      return -1;
+    if (c->connect_timeout && nbd_aio_is_connecting (c->nbd) == 1 &&
+        nbd_client_now () > deadline) {
+      set_error ("%s: no answer within %u s (--connect-timeout)",
+                 c->b.name, c->connect_timeout);
+      errno = ETIMEDOUT;
+      return -2;
+    }
+  }
+  if (c->bitmap)
+    return nbd_aio_is_negotiating (c->nbd) == 1 ? 0 : -1;
+  return nbd_aio_is_ready (c->nbd) == 1 ? 0 : -1;
+}
+
 /* Create the handle and connect: handshake errors name the URI/command.
  * With a dirty bitmap wanted, stop in option mode: bitmap.c asks for it.
  */
@@ -85,14 +110,18 @@ connect_handle (struct nbd_client *c)
     return -1;
   }
   if (c->uri)
-    r = nbd_connect_uri (c->nbd, c->uri);
+    r = nbd_aio_connect_uri (c->nbd, c->uri);
   else
-    r = nbd_connect_unix (c->nbd, sockact_path (c->server));
-  if (r == -1) {
+    r = nbd_aio_connect_unix (c->nbd, sockact_path (c->server));
+  if (r == 0)
+    r = wait_connected (c);
+  if (r == -1)
     nbd_client_connect_error (c);
+  if (r < 0 || (c->bitmap && nbd_client_go_bitmap (c) == -1))
     return -1;
-  }
-  return c->bitmap ? nbd_client_go_bitmap (c) : 0;
+  c->tripped = false;
+  c->last_activity = nbd_client_now ();
+  return 0;
 }
 
 /* Cache what the data hooks need from this connection. */
@@ -130,6 +159,8 @@ client_new (const char *name, const struct nbd_client *want)
   c->writable = want->writable;
   c->no_extents = want->no_extents;
   c->debug = want->debug;
+  c->connect_timeout = want->connect_timeout;
+  c->request_timeout = want->request_timeout;
   if (connect_handle (c) == -1) {
     int err = errno;
     backend_close (&c->b);
@@ -140,6 +171,27 @@ client_new (const char *name, const struct nbd_client *want)
   return c;
 }
 
+/* Say goodbye and wait for the server to close, as nbd_shutdown would, but
+ * not forever: a stopped server never closes (DISCONNECT_WAIT seconds, or
+ * the request timeout if shorter).
+ */
+#define DISCONNECT_WAIT 10
+
+static void
+disconnect (struct nbd_client *c)
+{
+  unsigned wait = c->request_timeout && c->request_timeout < DISCONNECT_WAIT
+    ? c->request_timeout : DISCONNECT_WAIT;
+  double deadline = nbd_client_now () + wait;
+
+  if (nbd_aio_disconnect (c->nbd, 0) == -1)
+    return;
+  while (nbd_aio_is_closed (c->nbd) != 1 && nbd_aio_is_dead (c->nbd) != 1 &&
+         nbd_client_now () < deadline)
+    if (nbd_poll (c->nbd, 1000) == -1)
+      break;
+}
+
 static void
 client_close (struct backend *b)
 {
@@ -147,7 +199,7 @@ client_close (struct backend *b)
 
   if (c->nbd) {
     if (nbd_aio_is_ready (c->nbd) == 1)
-      nbd_shutdown (c->nbd, 0);
+      disconnect (c);
     nbd_close (c->nbd);
   }
   sockact_unref (c->server);
@@ -250,6 +302,39 @@ client_can_extents (struct backend *b)
   return r == -1 ? nbd_client_error (c) : r;
 }
 
+/* The old handle is closed only once a new one is up, so that a failed
+ * attempt leaves a (broken) handle for the hooks to fail on.
+ */
+static int
+client_reconnect (struct backend *b)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  struct nbd_handle *old = c->nbd;
+  int64_t size;
+
+  if (!c->tripped && (nbd_aio_is_ready (old) == 1 ||
+                      nbd_aio_is_processing (old) == 1))
+    return 0;
+  if (connect_handle (c) == -1) {
+    if (c->nbd)
+      nbd_close (c->nbd);
+    c->nbd = old;
+    c->tripped = true;          /* still broken: try again next time */
+    return -1;
+  }
+  nbd_close (old);
+  learn (c);
+  size = nbd_get_size (c->nbd);
+  if (size != b->size) {
+    set_error ("%s: the export is %" PRIi64 " bytes after reconnecting, "
+               "not %" PRIi64, b->name, size, b->size);
+    c->tripped = true;
+    errno = EIO;
+    return -1;
+  }
+  return 1;
+}
+
 static const struct backend_ops nbd_client_ops = {
   .name = "nbd",
   .close = client_close,
@@ -280,6 +365,7 @@ static const struct backend_ops nbd_client_ops = {
   .aio_get_fd = nbd_client_aio_get_fd,
   .aio_notify = nbd_client_aio_notify,
   .aio_in_flight = nbd_client_aio_in_flight,
+  .reconnect = client_reconnect,
 };
 
 /* The init state (nbd/probe.h), on plain connections only: the probe
@@ -341,6 +427,8 @@ nbd_client_open (const char *uri, const struct endpoint_opts *opts)
     .uri = (char *) uri, .server = server, .bitmap = bitmap,
     .writable = opts->writable, .no_extents = opts->no_extents,
     .debug = opts->verbose > 0,
+    .connect_timeout = opts->connect_timeout,
+    .request_timeout = opts->request_timeout,
   };
   c = client_new (uri ? uri : sockact_name (server), &want);
   sockact_unref (server);       /* c holds its own reference */

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Helpers for the resilience tests (--retries, timeouts, --resume), sourced
+# after tests/functions.sh and tests/nbd-functions.sh.
+#
+#   restart_nbdkit NAME DELAY ARGS...  in the background: SIGKILL the
+#                       server start_nbdkit NAME started, wait DELAY
+#                       seconds and start ARGS on the same socket
+#   summary_count LOG WORD  the number before WORD (retr, reconnect)
+#                       in a -v summary, 0 if none
+
+restart_nbdkit () {
+  local name=$1 delay=$2; shift 2
+  (
+    kill -9 "$(cat "$tmp/$name.pid")"
+    sleep "$delay"
+    rm -f "$tmp/$name.sock"     # SIGKILL leaves the socket behind
+    exec nbdkit -U "$tmp/$name.sock" -P "$tmp/$name.pid" -f "$@"
+  ) &
+}
+
+summary_count () {
+  sed -n "s/.* \\([0-9]*\\) $2.*/\\1/p" "$1" | tail -1 | grep . || echo 0
+}

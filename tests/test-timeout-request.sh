@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# A server that stops answering (SIGSTOP) mid-copy: without --retries the
+# request timeout ends the copy with one line naming the offset; with
+# --retries the silent connection counts as dropped, is reconnected once the
+# server answers again, and the copy ends identical.
+source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$abs_srcdir/tests/nbd-functions.sh"
+source "$abs_srcdir/tests/resilience-functions.sh"
+requires timeout --version
+
+nbdcopy -- [ nbdkit pattern 64M ] "$tmp/want.img"
+start_nbdkit src --filter=delay pattern 64M rdelay=100ms
+start_nbdkit dst memory 64M
+srcpid=$(cat "$tmp/src.pid")
+cleanup_fn "kill -CONT $srcpid 2>/dev/null"
+
+(sleep 2; kill -STOP $srcpid) &
+bg=$!
+set +e
+timeout 120 $NBDFERRY -C 2 -R 2 --request-timeout=3 \
+  "$(nbd_uri src)" "$(nbd_uri dst)" 2>"$tmp/err"
+r=$?
+set -e
+cat "$tmp/err" >&2
+[ $r -eq 1 ] || fail "exit status $r, expected 1 (124 = hung)"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "more than one line of error"
+grep -q 'failed at offset [0-9].*no reply from the server in 3 s' \
+  "$tmp/err" || fail "error does not name the offset and the timeout"
+wait $bg
+kill -CONT $srcpid
+
+(sleep 2; kill -STOP $srcpid; sleep 8; kill -CONT $srcpid) &
+bg=$!
+timeout 120 $NBDFERRY -v -C 2 -R 2 --request-timeout=3 --retries=5 \
+  --retry-delay=0.5 "$(nbd_uri src)" "$(nbd_uri dst)" 2>"$tmp/log" ||
+  fail "copy failed: $(cat "$tmp/log")"
+dump "$(nbd_uri dst)" "$tmp/got.img"
+cmp "$tmp/want.img" "$tmp/got.img" || fail "images differ"
+[ "$(summary_count "$tmp/log" reconnect)" -gt 0 ] ||
+  fail "no reconnect counted: $(cat "$tmp/log")"
+wait $bg
