@@ -23,6 +23,8 @@
 #include "filters/retry.h"
 #include "options.h"
 #include "progress.h"
+#include "resilience.h"
+#include "serve.h"
 
 /* An NBD side with --retries gets the retry filter over it. */
 static struct backend *
@@ -56,7 +58,7 @@ open_side (const struct cmdline *cl, bool sink, int64_t src_size,
     .src_size = src_size,
     .create_size = -1,
     .dirty_bitmap = sink ? NULL : cl->dirty_bitmap,
-    .patch = sink && cl->dirty_bitmap,
+    .patch = sink && (cl->dirty_bitmap || cl->copy.resuming),
     .connections = cl->connections,
     .requests = cl->copy.requests,
     .command = sink ? cl->dst_cmd : cl->src_cmd,
@@ -146,15 +148,19 @@ static void
 resilience_summary (const struct copy_stats *st)
 {
   uint64_t retries = st->retry.retries, reconnects = st->retry.reconnects;
-  char x[32];
+  char x[32], a[32], f[32];
 
-  if (retries == 0 && reconnects == 0 && st->extents_failed == 0)
+  if (retries == 0 && reconnects == 0 && st->extents_failed == 0 &&
+      st->redone == 0 && st->resumed == 0)
     return;
   human_size (x, sizeof x, st->extents_failed);
+  human_size (a, sizeof a, st->redone);
+  human_size (f, sizeof f, st->resumed);
   fprintf (stderr, "nbdferry: %" PRIu64 " retr%s, %" PRIu64 " reconnect%s, "
-           "%s read as data because extents failed\n",
+           "%s read as data because extents failed, %s written again after "
+           "a reconnect, %s finished by an earlier run\n",
            retries, retries == 1 ? "y" : "ies",
-           reconnects, reconnects == 1 ? "" : "s", x);
+           reconnects, reconnects == 1 ? "" : "s", x, a, f);
 }
 
 static void
@@ -274,9 +280,13 @@ copy_main (struct cmdline *cl)
   if (check_progress_fd (cl->progress_fd) == -1 ||
       (src = open_side (cl, false, -1, &st.retry)) == NULL ||
       check_same_file (cl) == -1 ||
+      (cl->resume && resume_begin (cl, src) == -1) ||
       (dst = open_side (cl, true, src->is_stream ? -1 : src->size,
-                        &st.retry)) == NULL)
-    return 1;
+                        &st.retry)) == NULL ||
+      (cl->resume && resume_started (cl, dst) == -1))
+    return resume_end (cl, 1, 0, 0);
+  cl->copy.interrupted = &stop_signal;
+  catch_stop_signals ();
   if (cl->copy.verbose) {
     describe ("source", src);
     describe ("destination", dst);
@@ -307,10 +317,14 @@ copy_main (struct cmdline *cl)
       .extents_failed = st.extents_failed }, r == 0);
   if (cl->copy.verbose)
     show_plan (&st);
-  if (r == -1) {
+  if (r == -1 && !stop_signal)
     fprintf (stderr, "nbdferry: %s\n", last_error (errno));
+  if (r == -1 && stop_signal && verbose)
+    summary (cl, &st, monotonic_seconds () - t0);
+  r = resume_end (cl, r, st.done, st.total);
+  if (r != 0) {
     bad_ranges_free (&st.unreadable);
-    return 1;
+    return r;
   }
   if (verbose)
     summary (cl, &st, monotonic_seconds () - t0);
@@ -346,5 +360,6 @@ main (int argc, char *argv[])
   free (cl.blkhash_spec);
   free (cl.blkhash_file);
   blkhash_free (cl.copy.blkhash);
+  free (cl.resume);
   return r;
 }

@@ -235,6 +235,10 @@ static struct opt options[] = {
     .help = "Drop an NBD connection whose server has sent nothing for "
     "SECONDS while requests are outstanding, as if it had dropped "
     "(default 300; 0 waits forever)" },
+  { "resume", 0, "STATEFILE", .string = &cl.resume,
+    .help = "Record finished parts of the copy in STATEFILE, and continue "
+    "from it when it exists: the same command line run again copies only "
+    "what was not finished (see RESUMING)" },
   { "verbose", 'v', .incr = &cl.copy.verbose,
     .help = "Print the limits of each side, the plan (with why "
     "--request-size was changed, if it was) and a summary, and turn on "

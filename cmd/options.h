@@ -23,6 +23,7 @@ struct cmdline {
   unsigned retries;             /* --retries: per request, 0: none */
   double retry_delay;           /* --retry-delay: seconds, doubling */
   unsigned connect_timeout, request_timeout;    /* seconds, 0: none */
+  char *resume;                 /* --resume=STATEFILE, or NULL */
   /* SRC and DST: a word, or a [ CMD ARGS ] group (word NULL). */
   const char *src, *dst;
   char **src_cmd, **dst_cmd;

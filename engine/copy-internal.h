@@ -8,11 +8,6 @@
 
 #include "copy.h"
 
-/* Work units: big enough that asking for extents is rare, small enough that
- * threads finish together.  A multiple of every legal alignment.
- */
-#define COPY_UNIT (64 * 1024 * 1024)
-
 struct copy {
   struct backend *src, *dst;
   /* The read-modify-write filter over a dup of dst, for what is not whole
@@ -34,9 +29,55 @@ struct copy {
   unsigned workers, ready;      /* under lock */
   pthread_cond_t all_ready;
   atomic_bool stop;             /* a worker failed: everyone stops */
+  bool checkpoints;             /* workers flush now and then (resilience) */
   pthread_mutex_t lock;         /* protects the error below */
   char error[512];              /* the first failure */
 };
+
+/* A signal asked to stop (stop issuing work, finish what is in flight). */
+static inline bool
+copy_interrupted (const struct copy *cp)
+{
+  return cp->opts->interrupted && *cp->opts->interrupted;
+}
+
+/* No new work: a failure or a signal. */
+static inline bool
+copy_halted (struct copy *cp)
+{
+  return atomic_load (&cp->stop) || copy_interrupted (cp);
+}
+
+/* Checkpoints (copy-checkpoint.c): with --resume, or --retries on the
+ * destination, a worker flushes its destination connection at least every
+ * CHECKPOINT_SECS or CHECKPOINT_UNITS units.  The units written since the
+ * last checkpoint count as finished (and are recorded for --resume) only if
+ * the connection was never reopened in between; otherwise they are copied
+ * again.
+ */
+#define CHECKPOINT_SECS 5
+#define CHECKPOINT_UNITS 16
+
+struct checkpoint {
+  uint64_t unit[CHECKPOINT_UNITS];      /* starts of units since the last */
+  unsigned n;
+  double last;                  /* when (monotonic seconds) */
+  uint64_t reconnects;          /* of the worker's destination, then */
+};
+
+extern void checkpoint_init (struct copy *cp, struct checkpoint *k,
+                             struct backend *dst);
+/* Count a finished unit; true when a checkpoint is due. */
+extern bool checkpoint_add (struct checkpoint *k, uint64_t start);
+/* Flush dst (and the read-modify-write connection) and record the units:
+ * 0 done, 1 dst was reopened (copy the units again, then commit again),
+ * -1 failed (copy_fail called).
+ */
+extern int checkpoint_commit (struct copy *cp, struct checkpoint *k,
+                              struct backend *dst);
+/* An earlier run (--resume) finished [start, end): credit it, true. */
+extern bool checkpoint_resumed (struct copy *cp, uint64_t start,
+                                uint64_t end);
 
 /* Record the first failure (later ones are consequences) and stop.  WHY
  * is the failure's own text (engine/error.h): copy_fail takes it from

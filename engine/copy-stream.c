@@ -41,7 +41,7 @@ struct ring {
 static bool
 stopped (struct ring *r)
 {
-  return atomic_load (&r->cp->stop);
+  return copy_halted (r->cp);
 }
 
 /* A seekable source read into a pipe: its holes need not be read.  Clip

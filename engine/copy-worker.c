@@ -60,6 +60,8 @@ struct worker {
   struct op *done_head, **done_tail;
   unsigned in_flight;           /* ops submitted and not yet processed */
   struct extent_list ext, scratch;
+  struct checkpoint ckpt;
+  bool redo;                    /* copying units again: dst holds junk */
   struct dirty_walk dirty;      /* a delta copy: what changed */
 };
 
@@ -188,7 +190,7 @@ zero_range (struct worker *w, uint64_t offset, uint64_t count)
 {
   struct copy *cp = w->cp;
 
-  if (copy_zero_skip (cp, count)) {
+  if (!w->redo && copy_zero_skip (cp, count)) {
     copy_progress (cp, count);
     return;
   }
@@ -256,13 +258,17 @@ process (struct worker *w, struct op *op)
   }
   else if (op->kind == OP_READ) {
     atomic_fetch_add (&st->read, op->count);
-    copy_hash (cp, op->slot->buf, op->offset, op->count);
+    if (!w->redo)               /* hashed the first time */
+      copy_hash (cp, op->slot->buf, op->offset, op->count);
     write_slot (w, op->slot);
   }
   else {
     atomic_fetch_add (op->kind == OP_WRITE ? &st->written : &st->zeroed,
                       op->count);
-    copy_progress (cp, op->count);
+    if (w->redo)
+      atomic_fetch_add (&st->redone, op->count);
+    else
+      copy_progress (cp, op->count);
   }
   if (op->slot)
     release_slot (w, op->slot);
@@ -344,7 +350,7 @@ get_slot (struct worker *w)
 static void
 read_range (struct worker *w, uint64_t offset, uint64_t count)
 {
-  while (count > 0 && !atomic_load (&w->cp->stop)) {
+  while (count > 0 && !copy_halted (w->cp)) {
     uint64_t n = count < w->plan->data ? count : w->plan->data;
     struct slot *s = get_slot (w);
     struct op *op;
@@ -388,11 +394,12 @@ copy_range (struct worker *w, uint64_t start, uint64_t end)
   if (r == -1)
     return copy_fail (cp, w->src, "extents", start, end - start, errno);
 
-  for (i = 0; i < w->ext.len && !atomic_load (&cp->stop); ++i) {
+  for (i = 0; i < w->ext.len && !copy_halted (cp); ++i) {
     const struct extent *e = &w->ext.ptr[i];
 
     if (e->type & EXTENT_ZERO) {
-      copy_hash (cp, NULL, e->offset, e->length);
+      if (!w->redo)
+        copy_hash (cp, NULL, e->offset, e->length);
       zero_range (w, e->offset, e->length);
     }
     else
@@ -410,7 +417,7 @@ copy_unit (struct worker *w, uint64_t start, uint64_t end)
   if (!w->cp->opts->dirty)
     return copy_range (w, start, end);
   dirty_start (&w->dirty, start, end);
-  while (!atomic_load (&w->cp->stop) &&
+  while (!copy_halted (w->cp) &&
          (r = dirty_next (&w->dirty, &offset, &count)) == 1)
     copy_range (w, offset, offset + count);
   if (r == -1)
@@ -464,7 +471,8 @@ worker_free (struct worker *w)
       break;                    /* nothing left that could complete */
   }
   /* Every connection that wrote is flushed, once its writes are done. */
-  if (w->cp->opts->flush && !atomic_load (&w->cp->stop) && w->dst &&
+  if ((w->cp->opts->flush || copy_interrupted (w->cp)) &&
+      !atomic_load (&w->cp->stop) && w->dst &&
       backend_flush (w->dst, 0) == -1)
     copy_fail (w->cp, w->dst, "flush", 0, 0, errno);
   while (w->free_ops) {
@@ -503,6 +511,36 @@ hash_begin (struct worker *w, uint64_t start)
   }
 }
 
+static uint64_t
+unit_end (const struct copy *cp, uint64_t start)
+{
+  return cp->size - start < COPY_UNIT ? cp->size : start + COPY_UNIT;
+}
+
+/* Wait for what is in flight, flush, and record; copy the units again for
+ * as long as the destination turns out to have been reopened meanwhile.
+ */
+static void
+worker_checkpoint (struct worker *w)
+{
+  struct copy *cp = w->cp;
+  unsigned i;
+
+  for (;;) {
+    while (w->in_flight > 0 && !atomic_load (&cp->stop))
+      step (w);
+    if (atomic_load (&cp->stop) ||
+        checkpoint_commit (cp, &w->ckpt, w->dst) != 1)
+      return;
+    w->redo = true;
+    for (i = 0; i < w->ckpt.n && !copy_halted (cp); ++i)
+      copy_unit (w, w->ckpt.unit[i], unit_end (cp, w->ckpt.unit[i]));
+    w->redo = false;
+    if (copy_interrupted (cp))
+      w->ckpt.n = 0;            /* cut short: none is finished */
+  }
+}
+
 void *
 copy_worker (void *arg)
 {
@@ -512,16 +550,25 @@ copy_worker (void *arg)
   if (worker_init (&w, cp) == -1)
     copy_fail (cp, w.src ? cp->dst : cp->src, "opening a connection",
                0, 0, errno);
+  else
+    checkpoint_init (cp, &w.ckpt, w.dst);
   copy_worker_ready (cp);
-  while (!atomic_load (&cp->stop)) {
+  while (!copy_halted (cp)) {
     uint64_t start = atomic_fetch_add (&cp->next_unit, COPY_UNIT);
 
     if (start >= cp->size)
       break;
+    if (checkpoint_resumed (cp, start, unit_end (cp, start)))
+      continue;
     hash_begin (&w, start);
-    copy_unit (&w, start,
-               cp->size - start < COPY_UNIT ? cp->size : start + COPY_UNIT);
+    copy_unit (&w, start, unit_end (cp, start));
+    /* A unit cut short by a signal is not finished. */
+    if (cp->checkpoints && !copy_halted (cp) &&
+        checkpoint_add (&w.ckpt, start))
+      worker_checkpoint (&w);
   }
+  if (cp->checkpoints && !atomic_load (&cp->stop))
+    worker_checkpoint (&w);
   worker_free (&w);
   return NULL;
 }

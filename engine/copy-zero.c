@@ -78,6 +78,8 @@ copy_zero_state (struct copy *cp)
 
   if (cp->dst->is_stream)
     s->zero_reason = NULL;      /* a pipe must receive every byte */
+  else if (cp->opts->resuming)
+    s->zero_reason = NULL;      /* unfinished units may be half written */
   else if (cp->opts->dirty)
     s->zero_reason = NULL;      /* a delta patches an earlier copy */
   else if (cp->opts->target_is_zero)

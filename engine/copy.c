@@ -153,7 +153,7 @@ run_workers (struct copy *cp, unsigned n)
   }
   for (i = 0; i < started; ++i)
     pthread_join (tids[i], NULL);
-  return atomic_load (&cp->stop) ? -1 : 0;
+  return copy_halted (cp) ? -1 : 0;
 }
 
 static int
@@ -264,6 +264,11 @@ copy_body (struct copy *cp)
     copy_fail (cp, dst, "flush", 0, 0, errno);
     r = -1;
   }
+  if (r == -1 && cp->error[0] == '\0' && copy_interrupted (cp)) {
+    set_error ("interrupted");
+    errno = EINTR;
+    return -1;
+  }
   if (r == -1) {
     set_error ("%s", cp->error);
     return -1;
@@ -287,6 +292,7 @@ copy_run (struct backend *src, struct backend *dst,
     return -1;
   stats->total = cp.size = src->is_stream ? 0 : src->size;
   stats->workers = src->is_stream || dst->is_stream ? 1 : count_workers (&cp);
+  cp.checkpoints = opts->resume || retry_layered (dst);
   plan_copy (&cp);
   /* Each worker holds a unit or two; the rest of the ring lets fast
    * workers run ahead of a slow one.

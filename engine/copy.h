@@ -3,6 +3,7 @@
 #ifndef NBDFERRY_COPY_H
 #define NBDFERRY_COPY_H
 
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,6 +15,12 @@
 
 struct blkhash;
 struct progress;
+struct resume;
+
+/* Work units: big enough that asking for extents is rare, small enough that
+ * threads finish together.  A multiple of every legal alignment.
+ */
+#define COPY_UNIT (64 * 1024 * 1024)
 
 /* -T, -C and -R are maxima, as in nbdcopy (which takes any count): beyond
  * these, more threads or requests only cost memory.
@@ -39,6 +46,16 @@ struct copy_opts {
   int verbose;
   struct progress *progress;    /* or NULL */
   struct blkhash *blkhash;      /* --blkhash: fed what the source holds */
+  /* --resume: units are recorded there once a flush covered them; NULL
+   * without.  resuming: it holds an earlier run's record, whose units are
+   * skipped, and nothing else of the destination is trusted to be zero.
+   */
+  struct resume *resume;
+  bool resuming;
+  /* Set (by a signal handler) to stop issuing work, finish what is in
+   * flight, flush and record; NULL: not watched.
+   */
+  const volatile sig_atomic_t *interrupted;
 };
 
 struct copy_stats {
@@ -60,6 +77,9 @@ struct copy_stats {
   struct retry_stats retry;     /* filled by the retry filters (--retries) */
   _Atomic uint64_t extents_failed;  /* bytes read as data because the
                                        source's extents failed */
+  _Atomic uint64_t resumed;     /* bytes an earlier run had finished */
+  _Atomic uint64_t redone;      /* bytes copied again after the destination
+                                   reconnected with unflushed writes */
 };
 
 /* Copy src into dst.  -1 on failure with a message (set_error) naming the

@@ -6,6 +6,7 @@ nbdferry_SOURCES += \
 	cmd/endpoints.c cmd/endpoints.h \
 	cmd/main.c \
 	cmd/options.c cmd/options.h \
+	cmd/resilience.c cmd/resilience.h \
 	cmd/optparse.c cmd/optparse.h
 
 # Each manual page's OPTIONS section is printed from the same option table

@@ -5,7 +5,7 @@ libengine_a_SOURCES += \
 	engine/blocksize.c engine/blocksize.h \
 	engine/cleanup.h \
 	engine/copy.c engine/copy.h engine/copy-internal.h \
-	engine/copy-stream.c \
+	engine/copy-checkpoint.c engine/copy-stream.c \
 	engine/copy-worker.c \
 	engine/copy-zero.c \
 	engine/dirty.c engine/dirty.h \
@@ -15,6 +15,7 @@ libengine_a_SOURCES += \
 	engine/fdio.c engine/fdio.h \
 	engine/nbd/proto.h \
 	engine/progress.c engine/progress.h \
+	engine/resume.c engine/resume.h \
 	engine/zero.c engine/zero.h
 
 check_PROGRAMS += tests/test-blocksize tests/test-extents tests/test-zero \

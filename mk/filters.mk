@@ -31,6 +31,10 @@ RESILIENCE_TESTS = \
 	tests/test-retry-errors.sh \
 	tests/test-retry-extents.sh \
 	tests/test-retry-kill-src.sh \
+	tests/test-retry-kill-dst.sh \
+	tests/test-resume-kill.sh \
+	tests/test-resume-refuse.sh \
+	tests/test-resume-signal.sh \
 	tests/test-timeout-connect.sh \
 	tests/test-timeout-request.sh
 TESTS += $(RESILIENCE_TESTS)

@@ -460,11 +460,25 @@ retry_filter_open (struct backend *next, const struct retry_opts *o)
   return &r->b;
 }
 
-uint64_t
-retry_reconnects (struct backend *b)
+static struct retry *
+find (struct backend *b)
 {
   for (; b; b = b->next)
     if (b->ops == &retry_ops)
-      return atomic_load (&((struct retry *) b)->reconnects);
-  return 0;
+      return (struct retry *) b;
+  return NULL;
+}
+
+uint64_t
+retry_reconnects (struct backend *b)
+{
+  struct retry *r = find (b);
+
+  return r ? atomic_load (&r->reconnects) : 0;
+}
+
+bool
+retry_layered (struct backend *b)
+{
+  return find (b) != NULL;
 }

@@ -24,6 +24,7 @@
 #define NBDFERRY_FILTERS_RETRY_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "backend.h"
@@ -53,5 +54,7 @@ extern struct backend *retry_filter_open (struct backend *next,
  * connection again; 0 without one.
  */
 extern uint64_t retry_reconnects (struct backend *b);
+/* Whether b has a retry layer. */
+extern bool retry_layered (struct backend *b);
 
 #endif /* NBDFERRY_FILTERS_RETRY_H */

@@ -71,7 +71,7 @@ wait_command (struct nbd_client *c, int64_t cookie)
     r = nbd_poll (c->nbd, 1000);
     if (r == 1)
       c->last_activity = nbd_client_now ();
-    else if (r == -1) {
+    else if (r == -1 && nbd_get_errno () != EINTR) {
       r = nbd_aio_command_completed (c->nbd, cookie);
       break;
     }
