@@ -395,6 +395,10 @@ nbd_client_aio_notify (struct backend *b, short revents)
   struct nbd_client *c = NBD_CLIENT (b);
   int r = 0;
 
+  /* The completions libnbd fails now take this thread's message. */
+  if (c->tripped)
+    set_error ("no reply from the server in %u s (--request-timeout)",
+               c->request_timeout);
   /* A hang-up or error is found by reading (libnbd sees the EOF). */
   if (revents & (POLLIN | POLLHUP | POLLERR))
     r = nbd_aio_notify_read (c->nbd);
