@@ -8,3 +8,8 @@ DIRTY_TESTS = \
 	tests/test-dirty-errors.sh
 TESTS += $(DIRTY_TESTS)
 EXTRA_DIST += $(DIRTY_TESTS) tests/dirty-functions.sh
+
+check_PROGRAMS += tests/test-dirty
+TESTS += tests/test-dirty
+tests_test_dirty_SOURCES = tests/test-dirty.c tests/unit.h
+tests_test_dirty_LDADD = libengine.a $(ALL_LIBS)
