@@ -10,7 +10,7 @@
 # nbd-null nbd-sparse (NBD client), serve-read serve-write (the server),
 # serve-read-tls serve-write-tls (the server through TLS, against nbdkit),
 # dirty-nbd frag frag-nbd huge-sparse latency-dense latency-sparse (issue 12)
-# blkhash compare (issue 13)
+# blkhash compare (issue 13), delta (--dirty-bitmap, issue 15)
 # (default: the local ones).  Each workload takes well under a minute,
 # but for frag and frag-nbd: 524,288 scattered 4 KiB writes take the disk
 # of a shared VM 40-150 s per run (syscalls per extent are the steadier
@@ -65,7 +65,7 @@ run () {
   local base
   base=$(echo ${times[nbdferry]} | tr ' ' '\n' | median)
   printf '%-10s' "$name"
-  for tool in nbdferry nbdcopy nbdkit qemu-img cp cp+sync zstd disk sha256sum cmp; do
+  for tool in nbdferry nbdcopy nbdkit qemu-img cp cp+sync zstd nbdsh disk sha256sum cmp; do
     [ -n "${cmds[$tool]:-}" ] || continue
     t=$(echo ${times[$tool]} | tr ' ' '\n' | median)
     printf '  %s %6.2fs %5dMiB' "$tool" "$t" $((rss[$tool] / 1024))
@@ -391,6 +391,36 @@ w_compare () {
     [cmp]="cmp sparse.img sparse2.img"
   )
   prep=""; run "compare 16G"
+}
+
+# Warm migration (issue 15): sparse.img as qcow2 with a bitmap added, then
+# 1 % of the 16 GiB rewritten in 64 KiB pieces at random places.  The delta
+# copy into the earlier copy (idempotent: every run writes the same bytes)
+# against a full nbdcopy of the new image and against the nbdsh loop of
+# bench/delta-nbdsh.py, all from qemu-nbd started by the client.
+w_delta () {
+  if [ ! -f dirty.qcow2 ]; then
+    qemu-img convert -f raw -O qcow2 sparse.img dirty.qcow2
+    cp --sparse=always sparse.img dirty-base.img
+    qemu-img bitmap --add --enable dirty.qcow2 b0
+    awk 'BEGIN { srand(15); for (i = 0; i < 2622; i++)
+           printf "write -P %d %.0f 64k\n", i % 250 + 1, int(rand() * 262144) * 65536 }' |
+      qemu-io -f qcow2 dirty.qcow2 > /dev/null
+  fi
+  cp --sparse=always dirty-base.img delta.img
+  warm dirty.qcow2
+  cmds=(
+    [nbdferry]="$ferry --dirty-bitmap=b0 -- [ qemu-nbd -r -B b0 -f qcow2 dirty.qcow2 ] delta.img"
+    [nbdcopy]="nbdcopy -- [ qemu-nbd -r -f qcow2 dirty.qcow2 ] out.img"
+    [nbdsh]="SRC=dirty.qcow2 DST=delta.img BITMAP=b0 PATH=/usr/bin:\$PATH nbdsh -c \"\$(cat $here/bench/delta-nbdsh.py)\""
+  )
+  prep="rm -f out.img"
+  run "delta 1%"
+  "$ferry" -v --dirty-bitmap=b0 -- [ qemu-nbd -r -B b0 -f qcow2 dirty.qcow2 ] \
+    delta.img 2>&1 | grep 'delta copy'
+  qemu-img convert -f qcow2 -O raw dirty.qcow2 out.img
+  cmp delta.img out.img || echo "delta: the delta copy differs" >&2
+  rm -f delta.img
 }
 
 make_inputs

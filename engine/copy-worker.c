@@ -380,6 +380,7 @@ copy_range (struct worker *w, uint64_t start, uint64_t end)
 
   /* Extents are an optimisation: where they fail, read it all as data. */
   r = cp->opts->no_extents || !w->src->can_extents ? -1
+    : cp->opts->dirty ? dirty_extents (&w->dirty, start, end, &w->ext)
     : extents_fill (w->src, start, end - start, &w->ext);
   if (r == -1 && !cp->opts->no_extents && w->src->can_extents)
     atomic_fetch_add (&cp->stats->extents_failed, end - start);

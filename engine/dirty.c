@@ -48,12 +48,14 @@ dirty_init (struct dirty_walk *w, struct backend *src, uint64_t align)
 {
   *w = (struct dirty_walk) { .src = src, .align = align };
   extents_init (&w->answer, 0, 0);
+  extents_init (&w->alloc, 0, 0);
 }
 
 void
 dirty_free (struct dirty_walk *w)
 {
   extents_free (&w->answer);
+  extents_free (&w->alloc);
 }
 
 void
@@ -63,6 +65,7 @@ dirty_start (struct dirty_walk *w, uint64_t start, uint64_t end)
   w->end = end;
   w->done = start;
   w->i = 0;
+  w->have_alloc = false;
 }
 
 /* Ask for the next chunk after the last answer. */
@@ -115,6 +118,35 @@ dirty_next (struct dirty_walk *w, uint64_t *offset, uint64_t *count)
     *count = t - s;
     return 1;
   }
+}
+
+int
+dirty_extents (struct dirty_walk *w, uint64_t start, uint64_t end,
+               struct extent_list *l)
+{
+  const struct extent_list *a = &w->alloc;
+  size_t lo = 0, hi;
+
+  if (!w->have_alloc || start < a->start || end > a->end) {
+    if (extents_fill (w->src, start, w->end - start, &w->alloc) == -1)
+      return -1;
+    w->have_alloc = true;
+  }
+  /* The first extent ending after start, then what overlaps the range. */
+  hi = a->len;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (a->ptr[mid].offset + a->ptr[mid].length <= start)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  extents_reset (l, start, end);
+  for (; lo < a->len && a->ptr[lo].offset < end; ++lo)
+    if (extents_add (l, a->ptr[lo].offset, a->ptr[lo].length,
+                     a->ptr[lo].type) == -1)
+      return -1;
+  return 0;
 }
 
 int

@@ -13,6 +13,7 @@
 #ifndef NBDFERRY_DIRTY_H
 #define NBDFERRY_DIRTY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "backend.h"
@@ -28,6 +29,11 @@ struct dirty_walk {
   uint64_t done;                /* handed out up to here (no overlaps) */
   struct extent_list answer;    /* the source's last answer */
   size_t i;                     /* the next extent of it */
+  /* The source's allocation (extents) from the first range copied to the
+   * end of the walk, asked once rather than once per range.
+   */
+  struct extent_list alloc;
+  bool have_alloc;
 };
 
 /* A delta copy of src over dst is possible: src keeps a record of changes,
@@ -54,6 +60,13 @@ extern void dirty_start (struct dirty_walk *w, uint64_t start, uint64_t end);
  */
 extern int dirty_next (struct dirty_walk *w, uint64_t *offset,
                        uint64_t *count);
+
+/* The source's extents for [start, end), a range dirty_next handed out:
+ * like extents_fill, but the source is asked once for the rest of the walk
+ * and later ranges are cut from that answer.
+ */
+extern int dirty_extents (struct dirty_walk *w, uint64_t start, uint64_t end,
+                          struct extent_list *l);
 
 /* The bytes a delta copy of src over dst will copy (the total for progress
  * and the summary); runs dirty_check first.

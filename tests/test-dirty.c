@@ -24,6 +24,7 @@ struct bits {
   size_t max_extents;
   uint64_t biggest_ask;
   bool describe_nothing;
+  unsigned extents_calls;
 };
 
 static int64_t
@@ -60,9 +61,26 @@ bits_dirty (struct backend *b, uint64_t count, uint64_t offset,
   return 0;
 }
 
+/* Allocation: every third granule is a hole, in answers of 3 extents. */
+static int
+bits_extents (struct backend *b, uint64_t count, uint64_t offset,
+              uint32_t flags, struct extent_list *l)
+{
+  struct bits *s = (struct bits *) b;
+  uint64_t g = offset / s->granule;
+  int n;
+
+  s->extents_calls++;
+  for (n = 0; n < 3 && g * s->granule < offset + count; ++n, ++g)
+    if (extents_add (l, g * s->granule, s->granule,
+                     g % 3 ? 0 : EXTENT_HOLE|EXTENT_ZERO) == -1)
+      return -1;
+  return 0;
+}
+
 static const struct backend_ops bits_ops = {
   .name = "bits", .get_size = bits_size, .can_write = backend_yes,
-  .dirty = bits_dirty,
+  .can_extents = backend_yes, .extents = bits_extents, .dirty = bits_dirty,
 };
 static const struct backend_ops plain_ops = {
   .name = "plain", .get_size = bits_size, .can_write = backend_yes,
@@ -88,6 +106,31 @@ bits_close (struct bits *s)
   backend_close (&s->b);
 }
 
+/* dirty_extents describes a range as extents_fill does, from one fill. */
+static void
+check_extents (struct bits *s, struct dirty_walk *w, uint64_t start,
+               uint64_t end, bool first)
+{
+  struct extent_list a, b;
+  unsigned calls = s->extents_calls;
+  size_t i;
+
+  extents_init (&a, 0, 0);
+  extents_init (&b, 0, 0);
+  CHECK (dirty_extents (w, start, end, &a) == 0);
+  if (!first)                   /* only the first range asks the source */
+    CHECK_EQ (s->extents_calls, calls);
+  CHECK (extents_fill (&s->b, start, end - start, &b) == 0);
+  CHECK_EQ (a.len, b.len);
+  for (i = 0; i < a.len && i < b.len; ++i) {
+    CHECK_EQ (a.ptr[i].offset, b.ptr[i].offset);
+    CHECK_EQ (a.ptr[i].length, b.ptr[i].length);
+    CHECK_EQ (a.ptr[i].type, b.ptr[i].type);
+  }
+  extents_free (&a);
+  extents_free (&b);
+}
+
 /* Random bitmaps, alignments, short answers and walk bounds against the
  * rule: exactly the align-blocks holding a dirty byte, within the bounds,
  * in order, each byte once.
@@ -104,6 +147,7 @@ test_random (void)
     struct dirty_walk w;
     char *want, *got;
     uint64_t g;
+    bool first = true;
     int r;
 
     size -= rnd (granule) & ~(uint64_t) 511;    /* a cut last granule */
@@ -134,6 +178,8 @@ test_random (void)
       CHECK ((off + cnt) % align == 0 || off + cnt == end);
       memset (got + off, 1, cnt);
       pos = off + cnt;
+      check_extents (s, &w, off, off + cnt, first);
+      first = false;
     }
     CHECK (r == 0);
     CHECK (memcmp (want, got, size) == 0);
