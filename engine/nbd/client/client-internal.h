@@ -5,6 +5,7 @@
 #ifndef NBDFERRY_NBD_CLIENT_INTERNAL_H
 #define NBDFERRY_NBD_CLIENT_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -30,6 +31,11 @@ struct nbd_client {
    */
   double last_activity;
   bool tripped;
+  /* With a bitmap: the base:allocation part of the last bitmap answer
+   * (client-io.c, from_cache).
+   */
+  pthread_mutex_t cache_lock;
+  struct extent_list alloc_cache;
   unsigned init;                /* from the init-state probe */
   /* What this connection's server said, for the data hooks. */
   uint64_t min_block;           /* >= 1 */

@@ -18,6 +18,7 @@
 
 #include "backend.h"
 #include "blocksize.h"
+#include "cleanup.h"
 #include "error.h"
 #include "extents.h"
 #include "client.h"
@@ -209,20 +210,53 @@ nbd_client_cache (struct backend *b, uint64_t count, uint64_t offset,
   return 0;
 }
 
-struct status_ctx {
-  const char *context;          /* the meta context wanted */
+/* One context's answer going into one list. */
+struct status_list {
+  struct extent_list *list;     /* NULL: not wanted */
   bool bitmap;                  /* a qemu:dirty-bitmap (else allocation) */
-  struct extent_list *list;
   bool stop;                    /* a non-contiguous answer: keep what we have */
 };
 
+struct status_ctx {
+  const char *context;          /* the meta context wanted */
+  struct status_list want;
+  /* A bitmap request also keeps the base:allocation answer (the server
+   * sends every negotiated context for each request) for the cache.
+   */
+  struct status_list alloc;
+};
+
 static uint32_t
-extent_type (const struct status_ctx *ctx, uint32_t st)
+extent_type (bool bitmap, uint32_t st)
 {
-  if (ctx->bitmap)
+  if (bitmap)
     return st & NBD_STATE_DIRTY ? EXTENT_DIRTY : 0;
   return (st & NBD_STATE_HOLE ? EXTENT_HOLE : 0) |
     (st & NBD_STATE_ZERO ? EXTENT_ZERO : 0);
+}
+
+static int
+add_entries (struct status_list *s, uint64_t offset, const uint32_t *entries,
+             size_t nr_entries, int *error)
+{
+  size_t i;
+
+  for (i = 0; s->list && !s->stop && i + 1 < nr_entries; i += 2) {
+    uint32_t len = entries[i];
+
+    if (len == 0)
+      break;                    /* non-compliant; what came before stands */
+    if (extents_add (s->list, offset, len,
+                     extent_type (s->bitmap, entries[i+1])) == -1) {
+      if (errno == ENOMEM) {
+        *error = ENOMEM;
+        return -1;
+      }
+      s->stop = true;
+    }
+    offset += len;
+  }
+  return 0;
 }
 
 static int
@@ -230,27 +264,12 @@ status_cb (void *user_data, const char *metacontext, uint64_t offset,
            uint32_t *entries, size_t nr_entries, int *error)
 {
   struct status_ctx *ctx = user_data;
-  size_t i;
 
   /* Every negotiated context answers each request: take ours. */
-  if (strcmp (metacontext, ctx->context) != 0 || ctx->stop)
-    return 0;
-  for (i = 0; i + 1 < nr_entries; i += 2) {
-    uint32_t len = entries[i];
-
-    if (len == 0)
-      break;                    /* non-compliant; what came before stands */
-    if (extents_add (ctx->list, offset, len,
-                     extent_type (ctx, entries[i+1])) == -1) {
-      if (errno == ENOMEM) {
-        *error = ENOMEM;
-        return -1;
-      }
-      ctx->stop = true;
-      break;
-    }
-    offset += len;
-  }
+  if (strcmp (metacontext, ctx->context) == 0)
+    return add_entries (&ctx->want, offset, entries, nr_entries, error);
+  if (strcmp (metacontext, NBD_META_BASE_ALLOCATION) == 0)
+    return add_entries (&ctx->alloc, offset, entries, nr_entries, error);
   return 0;
 }
 
@@ -273,15 +292,38 @@ block_status (struct nbd_client *c, struct status_ctx *ctx, uint64_t count,
   return 0;
 }
 
+/* The allocation of a bitmap source around offset from the last bitmap
+ * answer, if that covered offset: the copy asks for the extents of the
+ * ranges it was just told are dirty, and it costs no round trip.  Such a
+ * source is only ever read, so the answer cannot go stale.
+ */
+static bool
+from_cache (struct nbd_client *c, uint64_t offset, struct extent_list *list)
+{
+  const struct extent_list *a = &c->alloc_cache;
+  size_t i;
+  LOCK_IN_SCOPE (&c->cache_lock);
+
+  if (offset < a->start || offset >= extents_covered_end (a))
+    return false;
+  for (i = 0; i < a->len; ++i)
+    if (extents_add (list, a->ptr[i].offset, a->ptr[i].length,
+                     a->ptr[i].type) == -1)
+      return false;             /* ask the server instead */
+  return extents_covered_end (list) > offset;
+}
+
 int
 nbd_client_extents (struct backend *b, uint64_t count, uint64_t offset,
                     uint32_t flags, struct extent_list *list)
 {
   struct nbd_client *c = NBD_CLIENT (b);
   struct status_ctx ctx = {
-    .context = NBD_META_BASE_ALLOCATION, .list = list,
+    .context = NBD_META_BASE_ALLOCATION, .want.list = list,
   };
 
+  if (c->bitmap && from_cache (c, offset, list))
+    return 0;
   if (block_status (c, &ctx, count, offset, flags) == -1)
     return -1;
   /* A server that described nothing: call it data, which is always safe. */
@@ -295,17 +337,30 @@ nbd_client_dirty (struct backend *b, uint64_t count, uint64_t offset,
                   struct extent_list *list)
 {
   struct nbd_client *c = NBD_CLIENT (b);
-  struct status_ctx ctx = { .context = c->bitmap, .bitmap = true,
-                            .list = list };
+  struct extent_list alloc;
+  struct status_ctx ctx = {
+    .context = c->bitmap, .want = { .list = list, .bitmap = true },
+    .alloc.list = &alloc,
+  };
+  int r;
 
   if (c->bitmap == NULL) {
     errno = ENOTSUP;
     return -1;
   }
+  extents_init (&alloc, offset, offset + count);
   /* Describing nothing is an error here (engine/dirty.c): calling a range
    * clean would lose its changes.
    */
-  return block_status (c, &ctx, count, offset, 0);
+  r = block_status (c, &ctx, count, offset, 0);
+  if (r == 0) {
+    LOCK_IN_SCOPE (&c->cache_lock);
+    extents_free (&c->alloc_cache);
+    c->alloc_cache = alloc;
+  }
+  else
+    extents_free (&alloc);
+  return r;
 }
 
 /* libnbd's completion callback: pass the result on and retire. */

@@ -149,6 +149,8 @@ client_new (const char *name, const struct nbd_client *want)
 
   if (c == NULL)
     return NULL;
+  pthread_mutex_init (&c->cache_lock, NULL);
+  extents_init (&c->alloc_cache, 0, 0);
   if ((want->uri && (c->uri = strdup (want->uri)) == NULL) ||
       (want->bitmap && (c->bitmap = strdup (want->bitmap)) == NULL)) {
     set_error_errno ("%s", name);
@@ -205,6 +207,8 @@ client_close (struct backend *b)
   sockact_unref (c->server);
   free (c->uri);
   free (c->bitmap);
+  extents_free (&c->alloc_cache);
+  pthread_mutex_destroy (&c->cache_lock);
 }
 
 static struct backend *
