@@ -1,11 +1,11 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # nbdferry killed with SIGKILL at several points of a multi-GiB copy, then
 # run again with the same --resume: the result is identical, and each run
 # after the first reads less than the whole source.  Once with a
 # destination file that existed before (truncating it again would lose the
 # finished units), once with an NBD destination.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 source "$abs_srcdir/tests/resilience-functions.sh"
 requires timeout --version

@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A --resume state recorded for another copy (another source, size or
 # option) is refused with one line naming what differs, and a corrupt or
 # truncated one is never trusted; the destination is left as it was.
 # Streams cannot resume.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 
 # A state is written as soon as the copy begins: make one with a source

@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # SIGINT mid-copy: nbdferry stops issuing work, lets what is in flight
 # finish, flushes, records the finished units and exits 130 saying how far
 # it got; the same command then resumes to an identical image.  SIGTERM
 # does the same with 143.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 requires timeout --version
 

@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Transient errors on both sides (nbdkit's error filter on reads, writes,
 # zeroes and extents, at 1 % and 10 %) are retried under --retries: the copy
 # ends identical, holes kept.  Without --retries the first error ends the
 # copy with a message naming the offset, as before.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 source "$abs_srcdir/tests/resilience-functions.sh"
 

@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A destination server killed with SIGKILL mid-copy and restarted on the
 # same socket: the writes it had acknowledged but not flushed are gone
 # (nbdkit's cache filter holds them until a flush), and nbdferry must
 # write them again.  The image ends byte-identical.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 source "$abs_srcdir/tests/resilience-functions.sh"
 requires timeout --version

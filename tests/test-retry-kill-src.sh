@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A source server killed with SIGKILL mid-copy and restarted on the same
 # socket within the retry window: the copy reconnects, sends again what was
 # in flight, and ends identical.  Restarted only after the retry budget:
 # a clean failure naming the offset and the retries made.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 source "$abs_srcdir/tests/resilience-functions.sh"
 requires timeout --version

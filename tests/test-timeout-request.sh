@@ -1,10 +1,10 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A server that stops answering (SIGSTOP) mid-copy: without --retries the
 # request timeout ends the copy with one line naming the offset; with
 # --retries the silent connection counts as dropped, is reconnected once the
 # server answers again, and the copy ends identical.
-source "${abs_srcdir:-$(dirname "$0")/..}/tests/functions.sh"
+source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 source "$abs_srcdir/tests/resilience-functions.sh"
 requires timeout --version
