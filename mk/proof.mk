@@ -14,6 +14,7 @@ tests_test_blkhash_LDADD = libengine.a $(ALL_LIBS)
 
 PROOF_SH_TESTS = \
 	tests/test-blkhash-digests.sh \
+	tests/test-blkhash-huge.sh \
 	tests/test-blkhash-sources.sh \
 	tests/test-compare.sh \
 	tests/test-rate.sh \
