@@ -17,16 +17,8 @@
 
 #include "copy-internal.h"
 #include "filters/retry.h"
+#include "clock.h"
 #include "resume.h"
-
-static double
-now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Reopened connections that carried this worker's writes. */
 static uint64_t
@@ -39,7 +31,7 @@ void
 checkpoint_init (struct copy *cp, struct checkpoint *k, struct backend *dst)
 {
   k->n = 0;
-  k->last = now ();
+  k->last = monotonic_seconds ();
   k->reconnects = reconnects (cp, dst);
 }
 
@@ -47,7 +39,7 @@ bool
 checkpoint_add (struct checkpoint *k, uint64_t start)
 {
   k->unit[k->n++] = start;
-  return k->n == CHECKPOINT_UNITS || now () - k->last >= CHECKPOINT_SECS;
+  return k->n == CHECKPOINT_UNITS || monotonic_seconds () - k->last >= CHECKPOINT_SECS;
 }
 
 static int
@@ -82,7 +74,7 @@ checkpoint_commit (struct copy *cp, struct checkpoint *k,
     }
   }
   k->n = 0;
-  k->last = now ();
+  k->last = monotonic_seconds ();
   return 0;
 }
 

@@ -43,15 +43,6 @@ elapsed (const struct progress *p)
   return (now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) / 1e9;
 }
 
-double
-monotonic_seconds (void)
-{
-  struct timespec now;
-
-  clock_gettime (CLOCK_MONOTONIC, &now);
-  return now.tv_sec + now.tv_nsec / 1e9;
-}
-
 void
 human_size (char *buf, size_t len, double bytes)
 {

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "clock.h"
+
 struct progress;
 
 enum progress_format { PROGRESS_PERCENT, PROGRESS_JSON };
@@ -65,7 +67,5 @@ extern void progress_finish (struct progress *p,
 
 /* "1.5 GiB" */
 extern void human_size (char *buf, size_t len, double bytes);
-/* Seconds on the monotonic clock, for durations. */
-extern double monotonic_seconds (void);
 
 #endif /* NBDFERRY_PROGRESS_H */

@@ -4,6 +4,7 @@ libengine_a_SOURCES += \
 	engine/backend.c engine/backend.h \
 	engine/blocksize.c engine/blocksize.h \
 	engine/cleanup.h \
+	engine/clock.h \
 	engine/copy.c engine/copy.h engine/copy-internal.h \
 	engine/copy-checkpoint.c engine/copy-stream.c \
 	engine/copy-worker.c \

@@ -66,7 +66,7 @@ connect_unix (const char *path)
 static void
 get (int fd, void *buf, size_t len)
 {
-  if (wire_read (fd, buf, len, wire_now_ms () + 20000, -1) == -1)
+  if (wire_read (fd, buf, len, monotonic_ms () + 20000, -1) == -1)
     die ("read: %m");
 }
 
@@ -82,7 +82,7 @@ static int
 hung_up (int fd)
 {
   char buf[256];
-  int64_t deadline = wire_now_ms () + 20000;
+  int64_t deadline = monotonic_ms () + 20000;
 
   for (;;) {
     if (wire_read (fd, buf, 1, deadline, -1) == -1)

@@ -11,15 +11,6 @@
 
 #include "wire.h"
 
-int64_t
-wire_now_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 wire_wait (int fd, short events, int64_t deadline_ms, int stop_fd)
 {
@@ -31,7 +22,7 @@ wire_wait (int fd, short events, int64_t deadline_ms, int stop_fd)
     int timeout = -1, r;
 
     if (deadline_ms >= 0) {
-      int64_t left = deadline_ms - wire_now_ms ();
+      int64_t left = deadline_ms - monotonic_ms ();
       if (left <= 0) {
         errno = ETIMEDOUT;
         return -1;
@@ -100,7 +91,7 @@ wire_writev (int fd, struct iovec *iov, int n, int timeout_ms)
       iov++, n--;
       continue;
     }
-    if (wire_wait (fd, POLLOUT, wire_now_ms () + timeout_ms, -1) == -1)
+    if (wire_wait (fd, POLLOUT, monotonic_ms () + timeout_ms, -1) == -1)
       return -1;
     r = send_some (fd, iov, n);
     if (r == -1) {

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-/* Milliseconds on the monotonic clock. */
-extern int64_t wire_now_ms (void);
+#include "clock.h"
+
 
 /* Wait until fd is ready for events (POLLIN, POLLOUT), with the same
  * deadline_ms and stop_fd as wire_read.  0 ready, -1 with errno.
@@ -22,7 +22,7 @@ extern int64_t wire_now_ms (void);
 extern int wire_wait (int fd, short events, int64_t deadline_ms,
                       int stop_fd);
 
-/* Read exactly len bytes.  deadline_ms is an absolute wire_now_ms() time or
+/* Read exactly len bytes.  deadline_ms is an absolute monotonic_ms() time or
  * -1 for none; stop_fd is polled too (-1: none).  Returns 0, or -1 with
  * errno: ECONNRESET (end of file), ETIMEDOUT, ESHUTDOWN (stop_fd readable)
  * or the read error.

@@ -12,6 +12,7 @@
 #include <libnbd.h>
 
 #include "backend.h"
+#include "clock.h"
 #include "extents.h"
 
 struct sockact;
@@ -60,8 +61,6 @@ extern void nbd_client_connect_error (struct nbd_client *c);
  */
 extern int nbd_client_go_bitmap (struct nbd_client *c);
 
-/* Seconds on a coarse monotonic clock. */
-extern double nbd_client_now (void);
 /* Shut the connection down after request_timeout seconds of silence, with
  * a message saying so.  true if it did (now or before).
  */

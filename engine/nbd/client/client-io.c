@@ -25,15 +25,6 @@
 #include "client-internal.h"
 #include "nbd/proto.h"
 
-double
-nbd_client_now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC_COARSE, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 bool
 nbd_client_check_silence (struct nbd_client *c)
 {
@@ -42,7 +33,7 @@ nbd_client_check_silence (struct nbd_client *c)
   if (c->tripped)
     return true;
   if (c->request_timeout == 0 ||
-      nbd_client_now () - c->last_activity < c->request_timeout ||
+      monotonic_seconds () - c->last_activity < c->request_timeout ||
       nbd_aio_in_flight (c->nbd) <= 0)
     return false;
   /* libnbd has no way to drop a connection but seeing it end: end it. */
@@ -66,12 +57,12 @@ wait_command (struct nbd_client *c, int64_t cookie)
 
   if (cookie == -1)
     return nbd_client_error (c);
-  c->last_activity = nbd_client_now ();
+  c->last_activity = monotonic_seconds ();
   while ((r = nbd_aio_command_completed (c->nbd, cookie)) == 0) {
     nbd_client_check_silence (c);
     r = nbd_poll (c->nbd, 1000);
     if (r == 1)
-      c->last_activity = nbd_client_now ();
+      c->last_activity = monotonic_seconds ();
     else if (r == -1 && nbd_get_errno () != EINTR) {
       r = nbd_aio_command_completed (c->nbd, cookie);
       break;
@@ -384,7 +375,7 @@ nbd_client_aio_pread (struct backend *b, void *buf, uint64_t count,
 
   if (nbd_aio_pread (c->nbd, buf, count, offset, COMPLETION (cmp), 0) == -1)
     return nbd_client_error (c);
-  c->last_activity = nbd_client_now ();
+  c->last_activity = monotonic_seconds ();
   return 0;
 }
 
@@ -399,7 +390,7 @@ nbd_client_aio_pwrite (struct backend *b, const void *buf, uint64_t count,
   if (nbd_aio_pwrite (c->nbd, buf, count, offset, COMPLETION (cmp),
                       fua (c, flags)) == -1)
     return nbd_client_error (c);
-  c->last_activity = nbd_client_now ();
+  c->last_activity = monotonic_seconds ();
   return 0;
 }
 
@@ -418,7 +409,7 @@ nbd_client_aio_zero (struct backend *b, uint64_t count, uint64_t offset,
   }
   if (nbd_aio_zero (c->nbd, count, offset, COMPLETION (cmp), zflags) == -1)
     return nbd_client_error (c);
-  c->last_activity = nbd_client_now ();
+  c->last_activity = monotonic_seconds ();
   return 0;
 }
 
@@ -459,7 +450,7 @@ nbd_client_aio_notify (struct backend *b, short revents)
     r = nbd_aio_notify_read (c->nbd);
   else if (revents & POLLOUT)
     r = nbd_aio_notify_write (c->nbd);
-  c->last_activity = nbd_client_now ();
+  c->last_activity = monotonic_seconds ();
   /* A connection that ended failed what was in flight on it: those
    * completions carry the error, with their offsets.
    */

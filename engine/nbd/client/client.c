@@ -68,13 +68,13 @@ nbd_client_connect_error (struct nbd_client *c)
 static int
 wait_connected (struct nbd_client *c)
 {
-  double deadline = nbd_client_now () + c->connect_timeout;
+  double deadline = monotonic_seconds () + c->connect_timeout;
 
   while (nbd_aio_is_connecting (c->nbd) == 1) {
     if (nbd_poll (c->nbd, 1000) == -1)
       return -1;
     if (c->connect_timeout && nbd_aio_is_connecting (c->nbd) == 1 &&
-        nbd_client_now () > deadline) {
+        monotonic_seconds () > deadline) {
       set_error ("%s: no answer within %u s (--connect-timeout)",
                  c->b.name, c->connect_timeout);
       errno = ETIMEDOUT;
@@ -120,7 +120,7 @@ connect_handle (struct nbd_client *c)
   if (r < 0 || (c->bitmap && nbd_client_go_bitmap (c) == -1))
     return -1;
   c->tripped = false;
-  c->last_activity = nbd_client_now ();
+  c->last_activity = monotonic_seconds ();
   return 0;
 }
 
@@ -184,12 +184,12 @@ disconnect (struct nbd_client *c)
 {
   unsigned wait = c->request_timeout && c->request_timeout < DISCONNECT_WAIT
     ? c->request_timeout : DISCONNECT_WAIT;
-  double deadline = nbd_client_now () + wait;
+  double deadline = monotonic_seconds () + wait;
 
   if (nbd_aio_disconnect (c->nbd, 0) == -1)
     return;
   while (nbd_aio_is_closed (c->nbd) != 1 && nbd_aio_is_dead (c->nbd) != 1 &&
-         nbd_client_now () < deadline)
+         monotonic_seconds () < deadline)
     if (nbd_poll (c->nbd, 1000) == -1)
       break;
 }

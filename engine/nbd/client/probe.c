@@ -23,6 +23,7 @@
 
 #include "backend.h"
 #include "cleanup.h"
+#include "clock.h"
 #include "probe.h"
 #include "nbd/proto.h"
 
@@ -34,22 +35,13 @@
 /* How long the probe waits for the server to close after NBD_OPT_ABORT. */
 #define PROBE_CLOSE_MS 1000
 
-static int64_t
-now_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait until fd is ready for events, or the deadline passes. */
 static int
 wait_fd (int fd, short events, int64_t deadline)
 {
   for (;;) {
     struct pollfd p = { .fd = fd, .events = events };
-    int64_t left = deadline - now_ms ();
+    int64_t left = deadline - monotonic_ms ();
     int r;
 
     if (left <= 0) {
@@ -242,7 +234,7 @@ read_info_replies (int fd, int64_t deadline)
 static void
 wait_closed (int fd, int64_t deadline)
 {
-  int64_t soon = now_ms () + PROBE_CLOSE_MS;
+  int64_t soon = monotonic_ms () + PROBE_CLOSE_MS;
   char buf[256];
   ssize_t r;
 
@@ -270,7 +262,7 @@ to_init_flags (unsigned mask)
 unsigned
 probe_init_state_fd (int fd, const char *export, int timeout_ms)
 {
-  int64_t deadline = now_ms () + timeout_ms;
+  int64_t deadline = monotonic_ms () + timeout_ms;
   int mask;
 
   if (greet (fd, deadline) == -1 || send_info (fd, export, deadline) == -1)
@@ -310,7 +302,7 @@ connect_by (int fd, const struct sockaddr *sa, socklen_t len,
 unsigned
 probe_init_state_unix (const char *path, const char *export)
 {
-  int64_t deadline = now_ms () + PROBE_TIMEOUT_MS;
+  int64_t deadline = monotonic_ms () + PROBE_TIMEOUT_MS;
   struct sockaddr_un sun = { .sun_family = AF_UNIX };
   CLEANUP_CLOSE int fd = -1;
 
@@ -321,13 +313,13 @@ probe_init_state_unix (const char *path, const char *export)
   if (fd == -1 ||
       connect_by (fd, (struct sockaddr *) &sun, sizeof sun, deadline) == -1)
     return 0;
-  return probe_init_state_fd (fd, export, deadline - now_ms ());
+  return probe_init_state_fd (fd, export, deadline - monotonic_ms ());
 }
 
 unsigned
 probe_init_state_tcp (const char *host, const char *port, const char *export)
 {
-  int64_t deadline = now_ms () + PROBE_TIMEOUT_MS;
+  int64_t deadline = monotonic_ms () + PROBE_TIMEOUT_MS;
   struct addrinfo hints = {
     .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
   };
@@ -343,7 +335,7 @@ probe_init_state_tcp (const char *host, const char *port, const char *export)
     if (fd == -1 ||
         connect_by (fd, ai->ai_addr, ai->ai_addrlen, deadline) == -1)
       continue;
-    r = probe_init_state_fd (fd, export, deadline - now_ms ());
+    r = probe_init_state_fd (fd, export, deadline - monotonic_ms ());
     break;
   }
   freeaddrinfo (res);

@@ -387,7 +387,7 @@ srv_handshake (struct conn *c)
 
     if (hs_read (c, h, sizeof h) == -1)
       return -1;
-    atomic_store (&c->last_ms, wire_now_ms ());
+    atomic_store (&c->last_ms, monotonic_ms ());
     opt = get_be32 (h + 8);
     len = get_be32 (h + 12);
     if (get_be64 (h) != NBD_OPTS_MAGIC)

@@ -82,7 +82,7 @@ struct conn {
   void *session;                /* gnutls_session_t once STARTTLS is done */
 
   /* Negotiated in the handshake. */
-  int64_t deadline;             /* of the handshake, wire_now_ms() time */
+  int64_t deadline;             /* of the handshake, monotonic_ms() time */
   const char *why;              /* why the handshake failed, for the log */
   bool no_zeroes, sr, eh, meta;
   uint16_t tflags;

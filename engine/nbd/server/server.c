@@ -306,7 +306,7 @@ static void
 conn_register (struct server *s, struct conn *c)
 {
   LOCK_IN_SCOPE (&s->lock);
-  atomic_store (&c->last_ms, wire_now_ms ());
+  atomic_store (&c->last_ms, monotonic_ms ());
   c->next = s->conns;
   if (s->conns)
     s->conns->prev = c;
@@ -336,7 +336,7 @@ serve_conn (struct server *s, int fd)
   pthread_mutex_init (&c.write_lock, NULL);
   pthread_mutex_init (&c.qlock, NULL);
   pthread_cond_init (&c.qcond, NULL);
-  c.deadline = wire_now_ms () + s->cfg.handshake_timeout * INT64_C(1000);
+  c.deadline = monotonic_ms () + s->cfg.handshake_timeout * INT64_C(1000);
   conn_register (s, &c);
   r = srv_handshake (&c);
   if (r == 1)
@@ -420,7 +420,7 @@ conn_thread (void *arg)
 static bool
 evict_idle (struct server *s)
 {
-  int64_t now = wire_now_ms (), oldest = now - SERVER_EVICT_IDLE_MS;
+  int64_t now = monotonic_ms (), oldest = now - SERVER_EVICT_IDLE_MS;
   struct conn *c, *victim = NULL;
 
   for (c = s->conns; c; c = c->next) {

@@ -298,7 +298,7 @@ send_all (struct conn *c, const unsigned char *p, size_t len)
     else if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED) {
       /* Called again with the same data, as GnuTLS requires. */
       if (wire_wait (c->fd, POLLOUT,
-                     wire_now_ms () + SERVER_WRITE_TIMEOUT_MS, -1) == -1)
+                     monotonic_ms () + SERVER_WRITE_TIMEOUT_MS, -1) == -1)
         return -1;
     }
     else

@@ -65,7 +65,7 @@ worker (void *arg)
     pthread_mutex_unlock (&c->qlock);
 
     srv_execute (c, r);
-    atomic_store (&c->last_ms, wire_now_ms ());
+    atomic_store (&c->last_ms, monotonic_ms ());
     atomic_fetch_sub (&c->inflight, 1);
     free (r->data);
 
@@ -109,7 +109,7 @@ wait_request (struct conn *c)
   unsigned idle = c->s->cfg.idle_timeout;
 
   for (;;) {
-    int64_t deadline = idle ? wire_now_ms () + idle * INT64_C(1000) : -1;
+    int64_t deadline = idle ? monotonic_ms () + idle * INT64_C(1000) : -1;
 
     if (srv_wait_readable (c, deadline) == 0)
       return 0;
@@ -151,7 +151,7 @@ reader (struct conn *c)
       return;
     }
     ret = srv_request_read (c, r, &err, reserve);
-    atomic_store (&c->last_ms, wire_now_ms ());
+    atomic_store (&c->last_ms, monotonic_ms ());
     if (ret == 1 && err == 0) {
       /* The reply's data is held until it is written. */
       if (r->type == NBD_CMD_READ) {
