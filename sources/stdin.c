@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -94,6 +95,23 @@ stdin_source_open (const char *arg, const struct endpoint_opts *opts)
     close (fd);
     errno = EISDIR;
     set_error ("standard input: is a directory");
+    return NULL;
+  }
+  /* As a named character device is refused (sources/file.c): /dev/zero
+   * would be copied until the destination is full, and a terminal is
+   * almost always a forgotten redirection.
+   */
+  if (S_ISCHR (st.st_mode)) {
+    bool tty = isatty (fd);
+    close (fd);
+    errno = EINVAL;
+    if (tty)
+      set_error ("standard input: is a terminal (redirect an image into it, "
+                 "or name the source)");
+    else
+      set_error ("standard input: is a character device, which has no size "
+                 "to copy (for N bytes of it: head -c N | nbdferry - "
+                 "DESTINATION)");
     return NULL;
   }
   return stream_source_open (fd, "standard input");

@@ -21,3 +21,18 @@ $NBDFERRY -S 0 - "$tmp/out" < "$tmp/sparse"
 cmp "$tmp/sparse" "$tmp/out" || fail "redirected file: output differs"
 [ "$(allocated "$tmp/out")" -le $((1024 * 1024)) ] ||
   fail "redirected file: holes not kept"
+
+# A character device on stdin is refused as a named one is: /dev/zero
+# would be copied until the destination is full, a terminal is a
+# forgotten redirection.  Nothing is created.
+expect_error "standard input: is a character device" \
+  timeout 60 $NBDFERRY - "$tmp/chr" < /dev/zero
+[ ! -e "$tmp/chr" ] || fail "/dev/zero on stdin: the destination was created"
+python3 -c '
+import os, pty, subprocess, sys
+master, slave = pty.openpty()
+sys.exit(subprocess.run(sys.argv[1:], stdin=slave).returncode)
+' $NBDFERRY - "$tmp/chr" 2> "$tmp/err" && fail "a terminal on stdin was read"
+grep -q "standard input: is a terminal" "$tmp/err" ||
+  fail "terminal on stdin: $(cat "$tmp/err")"
+[ ! -e "$tmp/chr" ] || fail "terminal on stdin: the destination was created"
