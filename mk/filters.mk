@@ -39,3 +39,8 @@ RESILIENCE_TESTS = \
 	tests/test-timeout-request.sh
 TESTS += $(RESILIENCE_TESTS)
 EXTRA_DIST += $(RESILIENCE_TESTS) tests/resilience-functions.sh
+
+check_PROGRAMS += tests/test-resume
+TESTS += tests/test-resume
+tests_test_resume_SOURCES = tests/test-resume.c tests/unit.h
+tests_test_resume_LDADD = libengine.a $(ALL_LIBS)
