@@ -58,6 +58,6 @@ echo hello > "$tmp/state"; corrupt
 # Streams.
 rm -f "$tmp/state"
 expect_error "a stream cannot be resumed" $NBDFERRY --resume="$tmp/state" \
-  - "$tmp/dst.img" < /dev/null
+  - "$tmp/dst.img" < <(:)
 expect_error "a stream cannot be resumed" $NBDFERRY --resume="$tmp/state" \
   "$(nbd_uri other)" -
