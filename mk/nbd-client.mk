@@ -5,7 +5,7 @@ libengine_a_SOURCES += \
 	engine/nbd/client/bitmap.c \
 	engine/nbd/client/client.c engine/nbd/client/client.h \
 	engine/nbd/client/client-internal.h engine/nbd/client/client-io.c \
-	engine/nbd/client/probe.c engine/nbd/client/probe-uri.c engine/nbd/client/probe.h \
+	engine/nbd/client/probe.c engine/nbd/client/probe.h \
 	engine/nbd/client/sockact.c engine/nbd/client/sockact.h
 
 check_PROGRAMS += tests/test-probe
@@ -14,7 +14,7 @@ tests_test_probe_LDADD = libengine.a $(ALL_LIBS)
 
 NBD_CLIENT_TESTS = \
 	tests/test-nbd-probe.sh \
-	tests/test-nbd-probe-uri.sh \
+	tests/test-nbd-probe-peer.sh \
 	tests/test-nbd-probe-servers.sh \
 	tests/test-nbd-nbd.sh \
 	tests/test-nbd-null.sh \

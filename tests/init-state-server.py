@@ -3,12 +3,16 @@
 # A test double for the init-state probe: a fixed-newstyle NBD handshake on
 # a Unix socket that answers NBD_OPT_INFO with NBD_INFO_INIT_STATE (type 4)
 # when asked, in a non-standard order (init state first, export last).
-# It never enters transmission: the probe does not need it.
+# NBD_OPT_GO gets a plain answer (multi-conn advertised) so that libnbd can
+# connect, then the connection idles until the client leaves: the probe
+# runs beside a libnbd connection and needs no transmission.  Every client
+# has its own thread.
 #
 # init-state-server.py SOCKET MODE [MASK] [LOG]
 #   MODE: ack-abort   answer NBD_OPT_ABORT with an ACK
 #         close-abort close on NBD_OPT_ABORT (as nbd-server does)
-#         hang        accept, send nothing
+#         hang        serve the first client; accept the others, send
+#                     them nothing
 #         huge        answer INFO with a reply claiming 1 GiB of payload
 #         err         answer INFO with NBD_REP_ERR_UNKNOWN
 #   MASK: the 16-bit init-state mask to advertise (default 3)
@@ -17,6 +21,7 @@ import os
 import socket
 import struct
 import sys
+import threading
 
 NBDMAGIC = 0x4E42444D41474943
 IHAVEOPT = 0x49484156454F5054
@@ -42,6 +47,13 @@ def recvall(c, n):
 
 def reply(c, opt, typ, data=b""):
     c.sendall(struct.pack(">QIII", REPMAGIC, opt, typ, len(data)) + data)
+
+
+def go(c, opt):
+    reply(c, opt, REP_INFO, struct.pack(">HQH", 0, 1 << 20, 0x101))
+    reply(c, opt, REP_ACK)
+    while c.recv(4096):
+        pass
 
 
 def info(c, opt, data):
@@ -77,10 +89,23 @@ def serve(c):
             if mode == "ack-abort":
                 reply(c, opt, REP_ACK)
             return
-        if opt in (OPT_INFO, OPT_GO):
+        if opt == OPT_GO:
+            return go(c, opt)
+        if opt == OPT_INFO:
             info(c, opt, data)
         else:
             reply(c, opt, REP_ERR_UNSUP)
+
+
+def client(c, first):
+    try:
+        if mode == "hang" and not first:
+            c.recv(1)
+        else:
+            serve(c)
+    except (EOFError, OSError):
+        pass
+    c.close()
 
 
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -88,13 +113,8 @@ s.bind(path)
 s.listen(5)
 with open(path + ".pid", "w") as f:
     f.write(str(os.getpid()))
+first = True
 while True:
     c, _ = s.accept()
-    try:
-        if mode == "hang":
-            c.recv(1)
-        else:
-            serve(c)
-    except (EOFError, OSError):
-        pass
-    c.close()
+    threading.Thread(target=client, args=(c, first), daemon=True).start()
+    first = False

@@ -372,24 +372,6 @@ static const struct backend_ops nbd_client_ops = {
   .reconnect = client_reconnect,
 };
 
-/* The init state (nbd/probe.h), on plain connections only: the probe
- * decides that for URIs.  It runs as a second connection while libnbd's is
- * up, and only to servers that advertise multi-conn:
- *  - a server that exits when its last client leaves (nbdkit's exitlast
- *    filter) would be gone after a probe made before libnbd connects;
- *  - a server taking one client at a time (qemu-nbd -e 1, no multi-conn)
- *    would leave a second connection waiting until the probe times out.
- */
-static unsigned
-probe (struct nbd_client *c)
-{
-  if (nbd_can_multi_conn (c->nbd) != 1)
-    return 0;
-  if (c->server)
-    return probe_init_state_unix (sockact_path (c->server), "");
-  return probe_init_state_uri (c->uri);
-}
-
 /* A sink must be writable and big enough. */
 static int
 check_sink (struct nbd_client *c, const struct endpoint_opts *opts)
@@ -438,7 +420,11 @@ nbd_client_open (const char *uri, const struct endpoint_opts *opts)
   sockact_unref (server);       /* c holds its own reference */
   if (c == NULL)
     return NULL;
-  c->init = probe (c);
+  /* After libnbd has connected: a server that exits when its last client
+   * leaves (nbdkit's exitlast filter) would be gone after a probe made
+   * before.
+   */
+  c->init = probe_init_state (c->nbd);
   if (backend_open_done (&c->b) == -1 ||
       (opts->writable && check_sink (c, opts) == -1)) {
     int err = errno;

@@ -1,31 +1,31 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nbdferry: the init-state probe, a minimal fixed-newstyle handshake.
+/* nbdferry: the init-state probe, a minimal fixed-newstyle handshake on a
+ * second connection to the server libnbd is connected to.
  *
- * Everything read from the wire is bounded before use and every wait has a
- * deadline, so a stuck or hostile server costs at most PROBE_TIMEOUT_MS and
- * never the copy.
+ * The bytes go through the server's wire layer (nbd/wire.h): everything
+ * read is bounded before use and every wait has a deadline, so a stuck or
+ * hostile server costs at most PROBE_TIMEOUT_MS and never the copy.
  */
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <endian.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <libnbd.h>
+
 #include "backend.h"
 #include "cleanup.h"
-#include "clock.h"
 #include "probe.h"
 #include "nbd/proto.h"
+#include "nbd/wire.h"
 
 /* At most this many replies to one NBD_OPT_INFO (a server looping on
  * unknown replies must not keep us forever; the deadline bounds it too).
@@ -35,90 +35,13 @@
 /* How long the probe waits for the server to close after NBD_OPT_ABORT. */
 #define PROBE_CLOSE_MS 1000
 
-/* Wait until fd is ready for events, or the deadline passes. */
+/* What is left of the deadline, for the wire layer's write timeout. */
 static int
-wait_fd (int fd, short events, int64_t deadline)
+left_ms (int64_t deadline)
 {
-  for (;;) {
-    struct pollfd p = { .fd = fd, .events = events };
-    int64_t left = deadline - monotonic_ms ();
-    int r;
+  int64_t left = deadline - monotonic_ms ();
 
-    if (left <= 0) {
-      errno = ETIMEDOUT;
-      return -1;
-    }
-    r = poll (&p, 1, (int) left);
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r <= 0) {
-      if (r == 0)
-        errno = ETIMEDOUT;
-      return -1;
-    }
-    return 0;
-  }
-}
-
-static int
-read_full (int fd, void *buf, size_t len, int64_t deadline)
-{
-  char *p = buf;
-
-  while (len > 0) {
-    ssize_t r;
-
-    if (wait_fd (fd, POLLIN, deadline) == -1)
-      return -1;
-    r = recv (fd, p, len, MSG_DONTWAIT);
-    if (r == -1 && (errno == EINTR || errno == EAGAIN))
-      continue;
-    if (r <= 0) {
-      if (r == 0)
-        errno = ECONNRESET;
-      return -1;
-    }
-    p += r;
-    len -= r;
-  }
-  return 0;
-}
-
-static int
-write_full (int fd, const void *buf, size_t len, int64_t deadline)
-{
-  const char *p = buf;
-
-  while (len > 0) {
-    ssize_t r;
-
-    if (wait_fd (fd, POLLOUT, deadline) == -1)
-      return -1;
-    /* MSG_NOSIGNAL: a server that hung up must not kill us with SIGPIPE. */
-    r = send (fd, p, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (r == -1 && (errno == EINTR || errno == EAGAIN))
-      continue;
-    if (r == -1)
-      return -1;
-    p += r;
-    len -= r;
-  }
-  return 0;
-}
-
-/* Discard len bytes (an option reply we do not care about). */
-static int
-skip (int fd, uint32_t len, int64_t deadline)
-{
-  char buf[512];
-
-  while (len > 0) {
-    uint32_t n = len < sizeof buf ? len : sizeof buf;
-    if (read_full (fd, buf, n, deadline) == -1)
-      return -1;
-    len -= n;
-  }
-  return 0;
+  return left > 0 ? (int) left : 0;
 }
 
 /* Greeting: NBDMAGIC, IHAVEOPT, 16-bit handshake flags; answer with our
@@ -127,35 +50,35 @@ skip (int fd, uint32_t len, int64_t deadline)
 static int
 greet (int fd, int64_t deadline)
 {
-  struct { uint64_t magic, opts_magic; uint16_t flags; }
-    __attribute__ ((packed)) hello;
-  uint32_t cflags;
+  unsigned char hello[18], cflags[4];
+  uint16_t flags;
 
-  if (read_full (fd, &hello, sizeof hello, deadline) == -1)
+  if (wire_read (fd, hello, sizeof hello, deadline, -1) == -1)
     return -1;
-  if (be64toh (hello.magic) != NBD_MAGIC ||
-      be64toh (hello.opts_magic) != NBD_OPTS_MAGIC ||
-      !(be16toh (hello.flags) & NBD_FLAG_FIXED_NEWSTYLE))
+  flags = get_be16 (hello + 16);
+  if (get_be64 (hello) != NBD_MAGIC || get_be64 (hello + 8) != NBD_OPTS_MAGIC
+      || !(flags & NBD_FLAG_FIXED_NEWSTYLE))
     return -1;
-  cflags = NBD_FLAG_C_FIXED_NEWSTYLE;
-  if (be16toh (hello.flags) & NBD_FLAG_NO_ZEROES)
-    cflags |= NBD_FLAG_C_NO_ZEROES;
-  cflags = htobe32 (cflags);
-  return write_full (fd, &cflags, sizeof cflags, deadline);
+  put_be32 (cflags, NBD_FLAG_C_FIXED_NEWSTYLE |
+            (flags & NBD_FLAG_NO_ZEROES ? NBD_FLAG_C_NO_ZEROES : 0));
+  return wire_write (fd, cflags, sizeof cflags, left_ms (deadline));
 }
 
+/* One option request: header and payload written together. */
 static int
 send_option (int fd, uint32_t option, const void *data, uint32_t len,
              int64_t deadline)
 {
-  struct { uint64_t magic; uint32_t option, len; }
-    __attribute__ ((packed)) h = {
-    htobe64 (NBD_OPTS_MAGIC), htobe32 (option), htobe32 (len)
+  unsigned char h[16];
+  struct iovec iov[2] = {
+    { .iov_base = h, .iov_len = sizeof h },
+    { .iov_base = (void *) data, .iov_len = len },
   };
 
-  if (write_full (fd, &h, sizeof h, deadline) == -1)
-    return -1;
-  return len ? write_full (fd, data, len, deadline) : 0;
+  put_be64 (h, NBD_OPTS_MAGIC);
+  put_be32 (h + 8, option);
+  put_be32 (h + 12, len);
+  return wire_writev (fd, iov, 2, left_ms (deadline));
 }
 
 /* NBD_OPT_INFO: 4 name length, name, 2 count, count * 2 info types. */
@@ -165,24 +88,20 @@ send_info (int fd, const char *export, int64_t deadline)
   static const uint16_t types[] = {
     NBD_INFO_EXPORT, NBD_INFO_BLOCK_SIZE, NBD_INFO_INIT_STATE
   };
-  size_t namelen = strlen (export);
-  char buf[4 + NBD_MAX_STRING + 2 + sizeof types];
-  uint32_t len32;
-  uint16_t n16;
-  size_t i, off = 0;
+  const size_t ntypes = sizeof types / sizeof types[0];
+  size_t namelen = strlen (export), i;
+  unsigned char buf[4 + NBD_MAX_STRING + 2 + sizeof types], *p = buf;
 
   if (namelen > NBD_MAX_STRING)
     return -1;
-  len32 = htobe32 (namelen);
-  memcpy (buf, &len32, 4); off += 4;
-  memcpy (buf + off, export, namelen); off += namelen;
-  n16 = htobe16 (sizeof types / sizeof types[0]);
-  memcpy (buf + off, &n16, 2); off += 2;
-  for (i = 0; i < sizeof types / sizeof types[0]; ++i) {
-    n16 = htobe16 (types[i]);
-    memcpy (buf + off, &n16, 2); off += 2;
-  }
-  return send_option (fd, NBD_OPT_INFO, buf, off, deadline);
+  put_be32 (p, namelen);
+  memcpy (p + 4, export, namelen);
+  p += 4 + namelen;
+  put_be16 (p, ntypes);
+  for (i = 0; i < ntypes; ++i)
+    put_be16 (p + 2 + 2 * i, types[i]);
+  return send_option (fd, NBD_OPT_INFO, buf, p + 2 + 2 * ntypes - buf,
+                      deadline);
 }
 
 /* Read replies until ACK or an error; returns the init-state mask seen
@@ -191,60 +110,49 @@ send_info (int fd, const char *export, int64_t deadline)
 static int
 read_info_replies (int fd, int64_t deadline)
 {
+  unsigned char h[20], payload[NBD_MAX_OPTION_DATA];
   unsigned mask = 0;
   int i;
 
   for (i = 0; i < MAX_REPLIES; ++i) {
-    struct { uint64_t magic; uint32_t option, type, len; }
-      __attribute__ ((packed)) h;
     uint32_t type, len;
 
-    if (read_full (fd, &h, sizeof h, deadline) == -1)
+    if (wire_read (fd, h, sizeof h, deadline, -1) == -1)
       return -1;
-    type = be32toh (h.type);
-    len = be32toh (h.len);
-    if (be64toh (h.magic) != NBD_REP_MAGIC ||
-        be32toh (h.option) != NBD_OPT_INFO ||
-        len > NBD_MAX_OPTION_DATA)
+    type = get_be32 (h + 12);
+    len = get_be32 (h + 16);
+    if (get_be64 (h) != NBD_REP_MAGIC || get_be32 (h + 8) != NBD_OPT_INFO ||
+        len > sizeof payload)
       return -1;
     if (type == NBD_REP_ACK)
       return len == 0 ? (int) mask : -1;
     if (type & NBD_REP_FLAG_ERROR)
       return 0;                 /* unknown export, TLS required, ... */
-    if (type == NBD_REP_INFO && len == 4) {
-      uint16_t v[2];
-      if (read_full (fd, v, sizeof v, deadline) == -1)
-        return -1;
-      if (be16toh (v[0]) == NBD_INFO_INIT_STATE)
-        mask = be16toh (v[1]);
-      continue;
-    }
+    if (wire_read (fd, payload, len, deadline, -1) == -1)
+      return -1;
     /* Other infos (export, block size, unknown) and unknown reply types
      * are not what we came for.
      */
-    if (skip (fd, len, deadline) == -1)
-      return -1;
+    if (type == NBD_REP_INFO && len == 4 &&
+        get_be16 (payload) == NBD_INFO_INIT_STATE)
+      mask = get_be16 (payload + 2);
   }
   return -1;
 }
 
 /* Until the server has closed its end (briefly): then a server that counts
- * its clients no longer counts the probe when the copy connects.
+ * its clients no longer counts the probe when the copy goes on.
  */
 static void
 wait_closed (int fd, int64_t deadline)
 {
   int64_t soon = monotonic_ms () + PROBE_CLOSE_MS;
   char buf[256];
-  ssize_t r;
 
   if (soon < deadline)
     deadline = soon;
-  do {
-    if (wait_fd (fd, POLLIN, deadline) == -1)
-      return;
-    r = recv (fd, buf, sizeof buf, MSG_DONTWAIT);
-  } while (r > 0 || (r == -1 && (errno == EINTR || errno == EAGAIN)));
+  while (wire_read (fd, buf, sizeof buf, deadline, -1) == 0)
+    ;                           /* ends at end of file or the deadline */
 }
 
 static unsigned
@@ -259,10 +167,10 @@ to_init_flags (unsigned mask)
   return r;                     /* unknown bits are ignored */
 }
 
-unsigned
-probe_init_state_fd (int fd, const char *export, int timeout_ms)
+/* The handshake on the connected socket fd. */
+static unsigned
+probe_fd (int fd, const char *export, int64_t deadline)
 {
-  int64_t deadline = monotonic_ms () + timeout_ms;
   int mask;
 
   if (greet (fd, deadline) == -1 || send_info (fd, export, deadline) == -1)
@@ -276,84 +184,83 @@ probe_init_state_fd (int fd, const char *export, int timeout_ms)
   return mask > 0 ? to_init_flags (mask) : 0;
 }
 
-/* Non-blocking connect bounded by the deadline. */
+/* Whether two Unix sockets reach the same listening socket: its creator's
+ * process is each one's peer.  A relative path from getpeername() names
+ * the server's directory, not ours, and must not reach another server.
+ */
+static bool
+same_listener (int a, int b)
+{
+  struct ucred ca, cb;
+  socklen_t la = sizeof ca, lb = sizeof cb;
+
+  return getsockopt (a, SOL_SOCKET, SO_PEERCRED, &ca, &la) == 0 &&
+    getsockopt (b, SOL_SOCKET, SO_PEERCRED, &cb, &lb) == 0 &&
+    ca.pid == cb.pid;
+}
+
+/* Connect the non-blocking socket s within the deadline. */
 static int
-connect_by (int fd, const struct sockaddr *sa, socklen_t len,
-            int64_t deadline)
+connect_within (int s, const struct sockaddr *sa, socklen_t len,
+                int64_t deadline)
 {
   int err = 0;
   socklen_t errlen = sizeof err;
 
-  if (fcntl (fd, F_SETFL, O_NONBLOCK) == -1)
-    return -1;
-  if (connect (fd, sa, len) == 0)
+  if (connect (s, sa, len) == 0)
     return 0;
-  if (errno != EINPROGRESS && errno != EAGAIN)
+  if ((errno != EINPROGRESS && errno != EAGAIN) ||
+      wire_wait (s, POLLOUT, deadline, -1) == -1 ||
+      getsockopt (s, SOL_SOCKET, SO_ERROR, &err, &errlen) == -1 || err)
     return -1;
-  if (wait_fd (fd, POLLOUT, deadline) == -1)
-    return -1;
-  if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &errlen) == -1 || err) {
-    errno = err ? err : errno;
-    return -1;
-  }
   return 0;
 }
 
+/* A new connection to the address fd is connected to: TCP, Unix (abstract
+ * ones too), vsock alike.  -1 if there is no address (a socketpair) or it
+ * cannot be reached in time.
+ */
+static int
+connect_again (int fd, int64_t deadline)
+{
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  int s;
+
+  if (getpeername (fd, (struct sockaddr *) &ss, &len) == -1 ||
+      (ss.ss_family == AF_UNIX &&
+       len <= offsetof (struct sockaddr_un, sun_path)))
+    return -1;
+  s = socket (ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (s == -1)
+    return -1;
+  if (connect_within (s, (struct sockaddr *) &ss, len, deadline) == -1 ||
+      (ss.ss_family == AF_UNIX && !same_listener (fd, s))) {
+    close (s);
+    return -1;
+  }
+  return s;
+}
+
 unsigned
-probe_init_state_unix (const char *path, const char *export)
+probe_init_state (struct nbd_handle *nbd)
 {
   int64_t deadline = monotonic_ms () + PROBE_TIMEOUT_MS;
-  struct sockaddr_un sun = { .sun_family = AF_UNIX };
+  CLEANUP_FREE char *export = NULL;
   CLEANUP_CLOSE int fd = -1;
 
-  if (strlen (path) >= sizeof sun.sun_path)
+  /* A second connection while libnbd's is up: only where the server says
+   * it takes several (qemu-nbd -e 1 would leave it waiting until the
+   * deadline).  Over TLS, libnbd 1.14 cannot lend us its session, and an
+   * answer in clear text is not one to trust.
+   */
+  if (nbd_can_multi_conn (nbd) != 1 || nbd_get_tls_negotiated (nbd) != 0)
     return 0;
-  strcpy (sun.sun_path, path);
-  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd == -1 ||
-      connect_by (fd, (struct sockaddr *) &sun, sizeof sun, deadline) == -1)
+  export = nbd_get_export_name (nbd);
+  if (export == NULL)
     return 0;
-  return probe_init_state_fd (fd, export, deadline - monotonic_ms ());
-}
-
-unsigned
-probe_init_state_tcp (const char *host, const char *port, const char *export)
-{
-  int64_t deadline = monotonic_ms () + PROBE_TIMEOUT_MS;
-  struct addrinfo hints = {
-    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-  };
-  struct addrinfo *res, *ai;
-  unsigned r = 0;
-
-  if (getaddrinfo (host, port, &hints, &res) != 0)
+  fd = connect_again (nbd_aio_get_fd (nbd), deadline);
+  if (fd == -1)
     return 0;
-  for (ai = res; ai; ai = ai->ai_next) {
-    CLEANUP_CLOSE int fd = socket (ai->ai_family,
-                                   ai->ai_socktype | SOCK_CLOEXEC,
-                                   ai->ai_protocol);
-    if (fd == -1 ||
-        connect_by (fd, ai->ai_addr, ai->ai_addrlen, deadline) == -1)
-      continue;
-    r = probe_init_state_fd (fd, export, deadline - monotonic_ms ());
-    break;
-  }
-  freeaddrinfo (res);
-  return r;
-}
-
-unsigned
-probe_init_state_uri (const char *uri)
-{
-  struct probe_target t;
-  unsigned r;
-
-  if (probe_parse_uri (uri, &t) == -1)
-    return 0;
-  if (t.socket)
-    r = probe_init_state_unix (t.socket, t.export);
-  else
-    r = probe_init_state_tcp (t.host, t.port, t.export);
-  probe_target_free (&t);
-  return r;
+  return probe_fd (fd, export, deadline);
 }
