@@ -7,6 +7,7 @@
 
 #include "backend.h"
 #include "extents.h"
+#include "vector.h"
 
 void
 extents_init (struct extent_list *l, uint64_t start, uint64_t end)
@@ -45,14 +46,10 @@ append (struct extent_list *l, uint64_t offset, uint64_t length,
       return 0;
     }
   }
-  if (l->len == l->cap) {
-    size_t ncap = l->cap ? l->cap * 2 : 16;
-    struct extent *p = realloc (l->ptr, ncap * sizeof *p);
-    if (p == NULL)
-      return -1;
-    l->ptr = p;
-    l->cap = ncap;
-  }
+  if (l->len == l->cap &&
+      vector_reserve ((void **) &l->ptr, &l->cap, l->len + 1,
+                      sizeof *l->ptr) == -1)
+    return -1;
   l->ptr[l->len++] = (struct extent) { offset, length, type };
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "blocksize.h"
 #include "cleanup.h"
 #include "salvage.h"
+#include "vector.h"
 
 void
 bad_ranges_init (struct bad_ranges *l)
@@ -35,16 +36,11 @@ add (struct bad_ranges *l, uint64_t offset, uint64_t length)
     last->length += length;     /* the usual case: the next sector */
     return;
   }
-  if (l->len == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 16;
-    struct bad_range *v;
-    if (cap > SALVAGE_MAX_RANGES ||
-        (v = realloc (l->v, cap * sizeof *v)) == NULL) {
-      l->truncated = true;
-      return;
-    }
-    l->v = v;
-    l->cap = cap;
+  if (l->len >= SALVAGE_MAX_RANGES ||
+      vector_reserve ((void **) &l->v, &l->cap, l->len + 1,
+                      sizeof *l->v) == -1) {
+    l->truncated = true;
+    return;
   }
   l->v[l->len++] = (struct bad_range) { offset, length };
 }

@@ -17,12 +17,13 @@ libengine_a_SOURCES += \
 	engine/nbd/proto.h \
 	engine/progress.c engine/progress.h \
 	engine/resume.c engine/resume.h \
+	engine/vector.c engine/vector.h \
 	engine/zero.c engine/zero.h
 
 check_PROGRAMS += tests/test-blocksize tests/test-extents tests/test-zero \
-	tests/test-errors tests/test-contract
+	tests/test-errors tests/test-contract tests/test-vector
 TESTS += tests/test-blocksize tests/test-extents tests/test-zero tests/test-errors \
-	tests/test-contract
+	tests/test-contract tests/test-vector
 tests_test_blocksize_SOURCES = tests/test-blocksize.c tests/unit.h
 tests_test_blocksize_LDADD = libengine.a $(ALL_LIBS)
 tests_test_extents_SOURCES = tests/test-extents.c tests/unit.h
@@ -33,6 +34,8 @@ tests_test_errors_SOURCES = tests/test-errors.c tests/mem.h tests/unit.h
 tests_test_errors_LDADD = libengine.a $(ALL_LIBS)
 tests_test_contract_SOURCES = tests/test-contract.c tests/mem.h tests/unit.h
 tests_test_contract_LDADD = libengine.a $(ALL_LIBS)
+tests_test_vector_SOURCES = tests/test-vector.c tests/unit.h
+tests_test_vector_LDADD = libengine.a $(ALL_LIBS)
 EXTRA_DIST += tests/run-unit
 
 ENGINE_SH_TESTS = \

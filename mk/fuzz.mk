@@ -16,7 +16,8 @@ FUZZ_SERVER_SRC = tests/fuzz-server.c \
 	engine/nbd/server/status.c engine/nbd/server/tls.c \
 	engine/nbd/server/transmission.c engine/nbd/wire.c \
 	engine/file/file.c engine/file/file-aio.c engine/file/file-zero.c \
-	engine/file/writeback.c engine/filters/rmw.c engine/zero.c engine/fdio.c
+	engine/file/writeback.c engine/filters/rmw.c engine/zero.c engine/fdio.c \
+	engine/vector.c
 # The zstd seek table reader and zero-frame parser.
 FUZZ_ZSTD_SEEK_SRC = tests/fuzz-zstd-seek.c engine/zstd/zstd-seek.c \
 	engine/error.c engine/fdio.c

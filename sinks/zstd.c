@@ -25,11 +25,14 @@
 #include "fdio.h"
 #include "sinks.h"
 #include "stream/stream.h"
+#include "vector.h"
 #include "file/writeback.h"
 #include "zstd-pool.h"
 #include "zstd/zstd-seek.h"
 
 #define ZSTD_LEVEL 3            /* zstd's own default */
+
+DEFINE_VECTOR_TYPE (u32_vector, uint32_t);
 
 struct zstd_sink {
   struct backend b;
@@ -43,8 +46,7 @@ struct zstd_sink {
   uint64_t pos;                 /* image bytes taken so far */
   uint64_t written;             /* bytes of the file so far */
   struct writeback wb;          /* page-cache hygiene, as for files */
-  uint32_t *csize, *dsize;      /* the seek table so far */
-  size_t n, cap;
+  struct u32_vector csize, dsize;       /* the seek table so far */
 };
 
 static int
@@ -62,23 +64,16 @@ write_all (struct zstd_sink *z, const void *buf, size_t count)
 static int
 add_entry (struct zstd_sink *z, uint32_t csize, uint32_t dsize)
 {
-  if (z->n == z->cap) {
-    size_t cap = z->cap ? 2 * z->cap : 1024;
-    uint32_t *c = realloc (z->csize, cap * sizeof *c);
-    uint32_t *d = c ? realloc (z->dsize, cap * sizeof *d) : NULL;
-    if (c)
-      z->csize = c;
-    if (d == NULL) {
-      set_error_errno ("seek table");
-      return -1;
-    }
-    z->dsize = d;
-    z->cap = cap;
+  if (u32_vector_append (&z->csize, csize) == -1)
+    goto err;
+  if (u32_vector_append (&z->dsize, dsize) == -1) {
+    z->csize.len--;             /* the two stay the same length */
+    goto err;
   }
-  z->csize[z->n] = csize;
-  z->dsize[z->n] = dsize;
-  z->n++;
   return 0;
+ err:
+  set_error_errno ("seek table");
+  return -1;
 }
 
 /* zpool_emit_fn: a finished frame, in order. */
@@ -188,7 +183,8 @@ zstd_finish (struct backend *b)
 
   if (end_frame (z) == -1 || zpool_drain (z->pool) == -1)
     return -1;
-  table = zseek_encode_table (z->csize, z->dsize, z->n, &len);
+  table = zseek_encode_table (z->csize.ptr, z->dsize.ptr, z->csize.len,
+                             &len);
   if (table == NULL) {
     set_error_errno ("seek table");
     return -1;
@@ -213,8 +209,8 @@ zstd_close (struct backend *b)
   writeback_finish (&z->wb);
   if (z->fd >= 0)
     close (z->fd);
-  free (z->csize);
-  free (z->dsize);
+  u32_vector_reset (&z->csize);
+  u32_vector_reset (&z->dsize);
 }
 
 static const struct backend_ops zstd_sink_ops = {

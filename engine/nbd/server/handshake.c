@@ -68,7 +68,7 @@ send_err (struct conn *c, uint32_t opt, uint32_t type, const char *msg)
 static struct export *
 find_export (struct conn *c, const unsigned char *name, uint32_t len)
 {
-  return len == 0 ? c->s->exports[0] : srv_find_export (c->s, name, len);
+  return len == 0 ? c->s->exports.ptr[0] : srv_find_export (c->s, name, len);
 }
 
 static uint16_t
@@ -253,8 +253,8 @@ opt_list (struct conn *c, uint32_t len)
 
   if (len != 0)
     return send_err (c, NBD_OPT_LIST, NBD_REP_ERR_INVALID, "unexpected data");
-  for (i = 0; i < c->s->nexports; ++i) {
-    const struct export *e = c->s->exports[i];
+  for (i = 0; i < c->s->exports.len; ++i) {
+    const struct export *e = c->s->exports.ptr[i];
     size_t nl = strlen (e->name);
     size_t dl = e->description ? strlen (e->description) : 0;
 

@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "server.h"
+#include "vector.h"
 
 #define SERVER_WRITE_TIMEOUT_MS (120 * 1000)
 #define SERVER_MAX_OPTIONS      256     /* options per handshake */
@@ -43,10 +44,12 @@ struct export {
 
 struct srv_tls;                 /* tls.c: credentials of the server */
 
+DEFINE_VECTOR_TYPE (export_vector, struct export *);
+DEFINE_VECTOR_TYPE (fd_vector, int);
+
 struct server {
   struct server_config cfg;
-  struct export **exports;      /* [0] is the default export */
-  size_t nexports;
+  struct export_vector exports; /* [0] is the default export */
   struct srv_tls *tls;          /* NULL unless cfg.tls */
   int stop_pipe[2];             /* [0] turns readable on stop */
 
@@ -57,8 +60,7 @@ struct server {
   struct conn *conns;           /* every connection being served */
   uint64_t mem_bytes;           /* payload reserved by all connections */
 
-  int *listeners;
-  unsigned nlisteners;
+  struct fd_vector listeners;
 };
 
 /* One request from the wire. */

@@ -94,10 +94,10 @@ srv_find_export (struct server *s, const void *name, size_t len)
 {
   size_t i;
 
-  for (i = 0; i < s->nexports; ++i)
-    if (strlen (s->exports[i]->name) == len &&
-        memcmp (s->exports[i]->name, name, len) == 0)
-      return s->exports[i];
+  for (i = 0; i < s->exports.len; ++i)
+    if (strlen (s->exports.ptr[i]->name) == len &&
+        memcmp (s->exports.ptr[i]->name, name, len) == 0)
+      return s->exports.ptr[i];
   return NULL;
 }
 
@@ -105,7 +105,7 @@ int
 server_add_export (struct server *s, struct backend *b,
                    const struct server_config *cfg)
 {
-  struct export *e, **l;
+  struct export *e;
   const char *name = cfg->export_name ? cfg->export_name : "";
 
   if (srv_find_export (s, name, strlen (name))) {
@@ -116,14 +116,11 @@ server_add_export (struct server *s, struct backend *b,
   e = export_new (b, cfg);
   if (e == NULL)
     return -1;
-  l = realloc (s->exports, (s->nexports + 1) * sizeof *l);
-  if (l == NULL) {
+  if (export_vector_append (&s->exports, e) == -1) {
     set_error_errno ("server");
     export_free (e);
     return -1;
   }
-  s->exports = l;
-  l[s->nexports++] = e;
   return 0;
 }
 
@@ -166,13 +163,13 @@ server_free (struct server *s)
 
   if (s == NULL)
     return;
-  for (i = 0; i < s->nlisteners; ++i)
-    if (s->listeners[i] >= 0)
-      close (s->listeners[i]);
-  free (s->listeners);
-  for (i = 0; i < s->nexports; ++i)
-    export_free (s->exports[i]);
-  free (s->exports);
+  for (i = 0; i < s->listeners.len; ++i)
+    if (s->listeners.ptr[i] >= 0)
+      close (s->listeners.ptr[i]);
+  fd_vector_reset (&s->listeners);
+  for (i = 0; i < s->exports.len; ++i)
+    export_free (s->exports.ptr[i]);
+  export_vector_reset (&s->exports);
   srv_tls_free (s->tls);
   if (s->stop_pipe[0] >= 0) {
     close (s->stop_pipe[0]);
@@ -194,14 +191,10 @@ server_stop (struct server *s)
 int
 server_add_listener (struct server *s, int fd)
 {
-  int *l = realloc (s->listeners, (s->nlisteners + 1) * sizeof *l);
-
-  if (l == NULL) {
+  if (fd_vector_append (&s->listeners, fd) == -1) {
     set_error_errno ("server");
     return -1;
   }
-  s->listeners = l;
-  l[s->nlisteners++] = fd;
   return fd;
 }
 
@@ -370,8 +363,8 @@ server_flush (struct server *s)
   int ret = 0;
   size_t i;
 
-  for (i = 0; i < s->nexports; ++i) {
-    struct export *e = s->exports[i];
+  for (i = 0; i < s->exports.len; ++i) {
+    struct export *e = s->exports.ptr[i];
     if (!e->read_only && backend_flush (e->b, 0) == -1) {
       set_error_errno ("%s: flush", e->b->name);
       ret = -1;
@@ -485,13 +478,13 @@ start_conn (struct server *s, int fd)
 static void
 accept_loop (struct server *s)
 {
-  unsigned n = s->nlisteners, i;
+  unsigned n = s->listeners.len, i;
   CLEANUP_FREE struct pollfd *p = calloc (n + 1, sizeof *p);
 
   if (p == NULL)
     return;
   for (i = 0; i < n; ++i)
-    p[i] = (struct pollfd) { .fd = s->listeners[i], .events = POLLIN };
+    p[i] = (struct pollfd) { .fd = s->listeners.ptr[i], .events = POLLIN };
   p[n] = (struct pollfd) { .fd = s->stop_pipe[0], .events = POLLIN };
   for (;;) {
     if (poll (p, n + 1, -1) == -1) {
@@ -518,9 +511,9 @@ server_run (struct server *s)
   unsigned i;
 
   accept_loop (s);
-  for (i = 0; i < s->nlisteners; ++i) {
-    close (s->listeners[i]);
-    s->listeners[i] = -1;
+  for (i = 0; i < s->listeners.len; ++i) {
+    close (s->listeners.ptr[i]);
+    s->listeners.ptr[i] = -1;
   }
   /* Connections see the stop pipe, finish what is in flight and go. */
   pthread_mutex_lock (&s->lock);
