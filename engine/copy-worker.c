@@ -63,6 +63,11 @@ struct worker {
   struct checkpoint ckpt;
   bool redo;                    /* copying units again: dst holds junk */
   struct dirty_walk dirty;      /* a delta copy: what changed */
+  /* The source reads as zero in [hole_start, hole_end): what its extents
+   * said past the last range asked.  A huge hole costs one question, not
+   * one per unit.
+   */
+  uint64_t hole_start, hole_end;
 };
 
 static void
@@ -371,6 +376,27 @@ read_range (struct worker *w, uint64_t offset, uint64_t count)
   }
 }
 
+/* The source's extents of [start, end), from the hole already known
+ * where it covers them.
+ */
+static int
+source_extents (struct worker *w, uint64_t start, uint64_t end)
+{
+  int r;
+
+  if (start >= w->hole_start && end <= w->hole_end) {
+    extents_reset (&w->ext, start, end);
+    return extents_add (&w->ext, start, end - start,
+                        EXTENT_HOLE|EXTENT_ZERO);
+  }
+  r = extents_fill (w->src, start, end - start, &w->ext);
+  if (r == 0 && w->ext.zero_end > end) {
+    w->hole_start = end;
+    w->hole_end = w->ext.zero_end;
+  }
+  return r;
+}
+
 static void
 copy_range (struct worker *w, uint64_t start, uint64_t end)
 {
@@ -381,7 +407,7 @@ copy_range (struct worker *w, uint64_t start, uint64_t end)
   /* Extents are an optimisation: where they fail, read it all as data. */
   r = cp->opts->no_extents || !w->src->can_extents ? -1
     : cp->opts->dirty ? dirty_extents (&w->dirty, start, end, &w->ext)
-    : extents_fill (w->src, start, end - start, &w->ext);
+    : source_extents (w, start, end);
   if (r == -1 && !cp->opts->no_extents && w->src->can_extents)
     atomic_fetch_add (&cp->stats->extents_failed, end - start);
   if (r == -1) {

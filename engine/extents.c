@@ -24,6 +24,7 @@ extents_reset (struct extent_list *l, uint64_t start, uint64_t end)
   l->end = end;
   l->next = start;
   l->started = false;
+  l->zero_end = 0;
   l->len = 0;
 }
 
@@ -84,6 +85,14 @@ extents_add (struct extent_list *l, uint64_t offset, uint64_t length,
   }
   l->next = end;
 
+  /* What lies past the range is only remembered as a hint. */
+  if (end >= l->end) {
+    if (offset < l->end)
+      l->zero_end = type & EXTENT_ZERO ? end : 0;
+    else if (type & EXTENT_ZERO && l->zero_end == offset)
+      l->zero_end = end;
+  }
+
   /* Clip to [start, end): nothing outside costs memory. */
   if (offset < l->start)
     offset = l->start;
@@ -135,6 +144,8 @@ extents_fill (struct backend *b, uint64_t offset, uint64_t count,
         extents_free (&part);
         return -1;
       }
+    if (part.zero_end > end)
+      l->zero_end = part.zero_end;
     extents_free (&part);
   }
   return 0;

@@ -26,6 +26,11 @@ struct extent {
 struct extent_list {
   uint64_t start, end;          /* the range this list describes */
   uint64_t next;                /* where the next add must begin */
+  /* A zero run reaching past end, as far as the backend described it
+   * (end when it stops there, 0 when the list does not end in zeroes):
+   * a hint for the range after this one.
+   */
+  uint64_t zero_end;
   bool started;                 /* any add seen yet */
   struct extent *ptr;
   size_t len, cap;

@@ -30,6 +30,7 @@ LOCAL_SH_TESTS = \
 	tests/test-file-sparse.sh \
 	tests/test-file-fragmented.sh \
 	tests/test-file-big-sparse.sh \
+	tests/test-file-huge-sparse.sh \
 	tests/test-file-allocated.sh \
 	tests/test-file-existing.sh \
 	tests/test-file-direct.sh \

@@ -7,6 +7,8 @@
 #                       seconds and start ARGS on the same socket
 #   summary_count LOG WORD  the number before WORD (retr, reconnect)
 #                       in a -v summary, 0 if none
+#   signal_wait PID SIG send SIG to the background job PID, wait (up to
+#                       60 s) for it to end; its exit status is in $rc
 
 restart_nbdkit () {
   local name=$1 delay=$2; shift 2
@@ -20,4 +22,13 @@ restart_nbdkit () {
 
 summary_count () {
   sed -n "s/.* \\([0-9]*\\) $2.*/\\1/p" "$1" | tail -1 | grep . || echo 0
+}
+
+signal_wait () {
+  kill -"$2" "$1"
+  set +e
+  timeout 60 tail --pid="$1" -f /dev/null
+  wait "$1"
+  rc=$?
+  set -e
 }

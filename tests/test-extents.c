@@ -132,6 +132,38 @@ test_merge_holes (void)
   extents_free (&l);
 }
 
+/* A zero run described past the end is remembered as far as it goes. */
+static void
+test_zero_end (void)
+{
+  struct extent_list l;
+
+  extents_init (&l, 0, 1000);
+  CHECK (extents_add (&l, 0, 900, 0) == 0);
+  CHECK (extents_add (&l, 900, 5000, EXTENT_HOLE|EXTENT_ZERO) == 0);
+  CHECK_EQ (l.zero_end, 5900);
+  CHECK_EQ (extents_covered_end (&l), 1000);
+  /* A further zero extent beyond extends it (another type, still zero). */
+  CHECK (extents_add (&l, 5900, 100, EXTENT_ZERO) == 0);
+  CHECK_EQ (l.zero_end, 6000);
+  /* Data after it ends the run, and later zeroes do not join. */
+  CHECK (extents_add (&l, 6000, 10, 0) == 0);
+  CHECK (extents_add (&l, 6010, 10, EXTENT_ZERO) == 0);
+  CHECK_EQ (l.zero_end, 6000);
+  /* Data straddling the end: no hint.  Reset forgets it. */
+  extents_reset (&l, 0, 1000);
+  CHECK (extents_add (&l, 0, 2000, 0) == 0);
+  CHECK (extents_add (&l, 2000, 10, EXTENT_ZERO) == 0);
+  CHECK_EQ (l.zero_end, 0);
+  /* Zeroes ending at the end: the run ends there. */
+  extents_reset (&l, 0, 1000);
+  CHECK (extents_add (&l, 0, 1000, EXTENT_ZERO) == 0);
+  CHECK_EQ (l.zero_end, 1000);
+  extents_reset (&l, 0, 1000);
+  CHECK_EQ (l.zero_end, 0);
+  extents_free (&l);
+}
+
 int
 main (void)
 {
@@ -139,5 +171,6 @@ main (void)
   test_first_must_hold_start ();
   test_align_data ();
   test_merge_holes ();
+  test_zero_end ();
   UNIT_EXIT ();
 }

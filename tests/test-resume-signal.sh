@@ -6,6 +6,7 @@
 # does the same with 143.
 source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
+source "$abs_srcdir/tests/resilience-functions.sh"
 requires timeout --version
 
 src=(--filter=delay sparse-random 1G percent=20 seed=3 rdelay=100ms)
@@ -18,15 +19,10 @@ for sig in INT TERM; do
     "$tmp/dst.img" 2>"$tmp/err" &
   pid=$!
   sleep 7
-  kill -$sig $pid
-  set +e
-  timeout 60 tail --pid=$pid -f /dev/null
-  wait $pid
-  r=$?
-  set -e
+  signal_wait $pid $sig
   cat "$tmp/err" >&2
   want=$([ $sig = INT ] && echo 130 || echo 143)
-  [ $r -eq $want ] || fail "SIG$sig: exit status $r, expected $want"
+  [ $rc -eq $want ] || fail "SIG$sig: exit status $rc, expected $want"
   grep -q "stopped by SIG$sig after .* of 1.0 GiB; the same command resumes" \
     "$tmp/err" || fail "SIG$sig: no word of how far it got"
   grep -q '^done .*[1-9a-f]' "$tmp/state" || fail "SIG$sig: nothing recorded"

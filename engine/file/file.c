@@ -171,15 +171,17 @@ file_extents (struct backend *b, uint64_t count, uint64_t offset,
     if (data == -1) {
       if (errno != ENXIO)
         return -1;
-      /* No data from pos on: a hole to the end of the file. */
-      return extents_add (list, pos, end - pos, EXTENT_HOLE|EXTENT_ZERO);
+      /* No data from pos on: a hole to the end of the file.  Holes are
+       * described whole, past end: the list keeps the rest as a hint, and
+       * the copy skips the next units of a huge hole without asking.
+       */
+      return extents_add (list, pos, b->size - pos, EXTENT_HOLE|EXTENT_ZERO);
     }
     data = round_down (data, sh->align);
     if ((uint64_t) data > pos) {
-      uint64_t len = ((uint64_t) data < end ? (uint64_t) data : end) - pos;
-      if (extents_add (list, pos, len, EXTENT_HOLE|EXTENT_ZERO) == -1)
+      if (extents_add (list, pos, data - pos, EXTENT_HOLE|EXTENT_ZERO) == -1)
         return -1;
-      pos += len;
+      pos = data;
       at_data = true;
       if (flags & F_REQ_ONE)
         break;
