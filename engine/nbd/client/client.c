@@ -102,7 +102,11 @@ connect_handle (struct nbd_client *c)
   /* As nbdcopy: libnbd's debug output with -v, and never without it
    * (LIBNBD_DEBUG=1 would otherwise log every request).
    */
+  /* Every read's outcome is checked before its buffer is used, so libnbd
+   * need not zero each buffer first (9 % of the CPU of a dense copy).
+   */
   if (nbd_set_debug (c->nbd, c->debug) == -1 ||
+      nbd_set_pread_initialize (c->nbd, false) == -1 ||
       nbd_add_meta_context (c->nbd, NBD_META_BASE_ALLOCATION) == -1 ||
       nbd_set_uri_allow_local_file (c->nbd, true) == -1 ||
       (c->bitmap && nbd_set_opt_mode (c->nbd, true) == -1)) {
