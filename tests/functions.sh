@@ -19,6 +19,9 @@
 #   fail MSG               print MSG and exit 1
 #   scratch                a fresh directory removed at exit ($tmp)
 #   allocated FILE         bytes allocated on disk (st_blocks * 512)
+#   frag_image FILE N STEP [SIZE]
+#                          N extents of 4 KiB (extent i: the word i+1) every
+#                          STEP bytes, holes between; SIZE (default N * STEP)
 #   expect_fail CMD...     CMD must exit non-zero; its stderr is in $tmp/err
 set -e
 set -u
@@ -73,6 +76,15 @@ loop_device () {
 
 allocated () {
   echo $(( $(stat -c %b "$1") * $(stat -c %B "$1") ))
+}
+
+frag_image () {
+  perl -e 'my ($f, $n, $step, $size) = @ARGV;
+    open (my $h, ">", $f) or die; truncate ($h, $size) or die;
+    for my $i (0 .. $n - 1) {
+      sysseek ($h, $i * $step, 0);
+      syswrite ($h, pack ("N", $i + 1) x 1024) == 4096 or die;
+    }' "$1" "$2" "$3" "${4:-$(($2 * $3))}"
 }
 
 expect_fail () {

@@ -10,12 +10,7 @@ requires perl -e 1
 
 extents=1024
 in=$tmp/in
-perl -e 'my ($f, $n) = @ARGV;
-  open (my $h, ">", $f) or die; truncate ($h, $n * 65536) or die;
-  for my $i (0 .. $n - 1) {
-    sysseek ($h, $i * 65536, 0);
-    syswrite ($h, pack ("N", $i + 1) x 1024) == 4096 or die;
-  }' "$in" $extents
+frag_image "$in" $extents 65536
 
 strace -f -c -o "$tmp/counts" $NBDFERRY "$in" "$tmp/out"
 cmp "$in" "$tmp/out" || fail "output differs"

@@ -10,12 +10,7 @@ requires perl -e 1
 requires nbdkit --filter=log file --version
 
 extents=512
-perl -e 'my ($f, $n) = @ARGV;
-  open (my $h, ">", $f) or die; truncate ($h, $n * 8192 + (1 << 20)) or die;
-  for my $i (0 .. $n - 1) {
-    sysseek ($h, $i * 8192, 0);
-    syswrite ($h, pack ("N", $i + 1) x 1024) == 4096 or die;
-  }' "$tmp/in" $extents            # then a 1 MiB hole
+frag_image "$tmp/in" $extents 8192 $((extents * 8192 + (1 << 20)))  # then a 1 MiB hole
 
 start_nbdkit src --filter=log file "$tmp/in" logfile="$tmp/src.log"
 $NBDFERRY "$(nbd_uri src)" "$tmp/out" || fail "copy failed"

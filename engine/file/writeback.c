@@ -13,7 +13,7 @@ writeback_init (struct writeback *wb, int fd)
   wb->fd = fd;
   pthread_mutex_init (&wb->lock, NULL);
   wb->head = wb->n = 0;
-  wb->lo = wb->hi = wb->bytes = 0;
+  wb->lo = wb->hi = wb->bytes = wb->last_end = wb->runs = 0;
 }
 
 /* Best effort: a failure here costs memory, never data.  Called without
@@ -51,10 +51,11 @@ close_range (struct writeback *wb, struct closed *c)
 {
   if (wb->bytes == 0)
     return;
-  c->started = true;
+  c->started = wb->bytes / wb->runs >= WRITEBACK_SHORT_RUN;
   c->offset = wb->lo;
   c->count = wb->hi - wb->lo;
   c->dropped = wb->n == WRITEBACK_WINDOW;
+  wb->runs = 0;
   if (c->dropped)
     pop_oldest (wb, &c->old_offset, &c->old_count);
   wb->w[(wb->head + wb->n) % WRITEBACK_WINDOW].offset = c->offset;
@@ -86,6 +87,9 @@ writeback_add (struct writeback *wb, uint64_t offset, uint64_t count)
       (end > wb->hi ? end : wb->hi) - (offset < wb->lo ? offset : wb->lo) >
       WRITEBACK_SPAN)
     close_range (wb, &before);
+  if (wb->bytes == 0 || offset != wb->last_end)
+    wb->runs++;
+  wb->last_end = end;
   if (wb->bytes == 0) {
     wb->lo = offset;
     wb->hi = end;
