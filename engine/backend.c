@@ -196,6 +196,7 @@ static const struct rule ZERO = { "zero", BS_MAX_ZERO,
 static const struct rule TRIM = { "trim", BS_MAX_TRIM, F_FUA, true };
 static const struct rule EXTENTS = { "extents", BS_NR, F_REQ_ONE, false };
 static const struct rule CACHE = { "cache", BS_MAX_CACHE, 0, false };
+static const struct rule MAP = { "map", BS_NR, 0, false };
 
 static void __attribute__ ((noreturn, cold))
 broken (const struct backend *b, const struct rule *r, uint64_t count,
@@ -314,6 +315,25 @@ backend_cache (struct backend *b, uint64_t count, uint64_t offset,
   check (b, &CACHE, count, offset, flags);
   struct backend *l = LAYER (b, cache);
   return l->ops->cache ? l->ops->cache (l, count, offset, flags) : 0;
+}
+
+const void *
+backend_map (struct backend *b, uint64_t count, uint64_t offset)
+{
+  clear_error ();
+  check (b, &MAP, count, offset, 0);
+  if (b->ops->map == NULL) {
+    errno = ENOTSUP;
+    return NULL;
+  }
+  return b->ops->map (b, count, offset);
+}
+
+void
+backend_unmap (struct backend *b, const void *addr, uint64_t count,
+               uint64_t offset)
+{
+  b->ops->unmap (b, addr, count, offset);
 }
 
 int

@@ -117,6 +117,16 @@ struct backend_ops {
                   uint32_t flags, struct extent_list *list);
   int (*cache) (struct backend *b, uint64_t count, uint64_t offset,
                 uint32_t flags);
+  /* The bytes of [offset, offset+count) in place, read-only, without a
+   * copy (a local file's page cache, mapped and faulted in): their
+   * address, or NULL with errno (an unreadable range too: pread then says
+   * where).  Release with unmap and the same count and offset.  Reading a
+   * view raises SIGBUS if the file shrinks under it.  Not passed through
+   * filters: a layer without map answers ENOTSUP and the caller preads.
+   */
+  const void *(*map) (struct backend *b, uint64_t count, uint64_t offset);
+  void (*unmap) (struct backend *b, const void *addr, uint64_t count,
+                 uint64_t offset);
   /* As extents, but what changed since a checkpoint (a dirty bitmap the
    * backend was opened with, --dirty-bitmap): EXTENT_DIRTY or 0.  NULL: the
    * backend keeps no such record.
@@ -232,6 +242,11 @@ extern int backend_extents (struct backend *b, uint64_t count,
                             struct extent_list *list);
 extern int backend_cache (struct backend *b, uint64_t count, uint64_t offset,
                           uint32_t flags);
+/* b's own map (never a lower layer's: a filter's view would skip it). */
+extern const void *backend_map (struct backend *b, uint64_t count,
+                                uint64_t offset);
+extern void backend_unmap (struct backend *b, const void *addr,
+                           uint64_t count, uint64_t offset);
 extern int backend_dirty (struct backend *b, uint64_t count, uint64_t offset,
                           struct extent_list *list);
 extern int backend_extend (struct backend *b, uint64_t size);

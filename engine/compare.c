@@ -18,6 +18,10 @@
 #include "zero.h"
 
 #define UNIT (64 * 1024 * 1024)
+/* Bytes mapped at a time: larger pieces save no CPU time (measured, 2 to
+ * 64 MiB) and count in the resident set while mapped.
+ */
+#define MAP_PIECE (4 * 1024 * 1024)
 /* Where a difference is looked for once a chunk differs. */
 #define STEP 4096
 
@@ -38,6 +42,9 @@ struct side {
   struct backend *b;
   struct extent_list ext;
   char *buf;                    /* chunk + room to align both ends */
+  bool map;                     /* try backend_map before pread */
+  const void *view;             /* the mapped piece to release, or NULL */
+  uint64_t view_len, view_off;
 };
 
 struct cworker {
@@ -66,11 +73,22 @@ found (struct cmp *c, uint64_t offset)
     ;
 }
 
-/* Read [off, off+n) of b, in its minimum blocks and maximum requests;
- * returns where the bytes start in buf, or NULL.
+static void
+release (struct side *s)
+{
+  if (s->view)
+    backend_unmap (s->b, s->view, s->view_len, s->view_off);
+  s->view = NULL;
+}
+
+/* The bytes of [off, off+n) of side s, read in its minimum blocks: mapped
+ * in place where the backend can, else read into s->buf in its maximum
+ * requests.  Returns where they start, or NULL: an error (c->stop), or
+ * the side cannot map after all and the piece must be asked again in
+ * buffer-sized pieces.
  */
 static const char *
-read_span (struct cmp *c, struct side *s, uint64_t off, uint64_t n)
+view_span (struct cmp *c, struct side *s, uint64_t off, uint64_t n)
 {
   struct backend *b = s->b;
   uint64_t min = b->bs[BS_MINIMUM];
@@ -80,6 +98,18 @@ read_span (struct cmp *c, struct side *s, uint64_t off, uint64_t n)
 
   if (end > (uint64_t) b->size)
     end = b->size;
+  if (s->map) {
+    const char *p = backend_map (b, end - start, start);
+    if (p) {
+      atomic_fetch_add (&c->st->read, end - start);
+      s->view = p;
+      s->view_len = end - start;
+      s->view_off = start;
+      return p + (off - start);
+    }
+    s->map = false;             /* pread says what is wrong, if anything */
+    return NULL;
+  }
   for (pos = start; pos < end; ) {
     uint64_t m = end - pos < max ? end - pos : max;
     if (backend_pread (b, s->buf + (pos - start), m, pos, 0) == -1) {
@@ -98,6 +128,8 @@ first_diff (const char *p, const char *q, uint64_t n)
 {
   uint64_t pos = 0, i;
 
+  if (q ? memcmp (p, q, n) == 0 : is_zero (p, n))
+    return n;                   /* the common case: one pass */
   for (; pos < n; pos += STEP) {
     uint64_t m = n - pos < STEP ? n - pos : STEP;
     if (q ? memcmp (p + pos, q + pos, m) != 0 : !is_zero (p + pos, m))
@@ -109,6 +141,17 @@ first_diff (const char *p, const char *q, uint64_t n)
   return n;
 }
 
+/* Bytes compared at a time: what fits the buffers, or a mapped piece
+ * where every side that is read is mapped.
+ */
+static uint64_t
+piece (const struct cworker *w, const bool zero[2])
+{
+  if ((zero[0] || w->s[0].map) && (zero[1] || w->s[1].map))
+    return MAP_PIECE;
+  return w->c->chunk;
+}
+
 /* [pos, end) where side i reads as zero if zero[i]. */
 static void
 compare_range (struct cworker *w, uint64_t pos, uint64_t end,
@@ -118,15 +161,23 @@ compare_range (struct cworker *w, uint64_t pos, uint64_t end,
 
   while (pos < end && pos < atomic_load (&c->first) &&
          !atomic_load (&c->stop)) {
-    uint64_t n = end - pos < c->chunk ? end - pos : c->chunk, d;
+    uint64_t n = piece (w, zero), d;
     const char *p[2] = { NULL, NULL };
     int i;
 
+    if (n > end - pos)
+      n = end - pos;
     for (i = 0; i < 2; ++i)
-      if (!zero[i] && (p[i] = read_span (c, &w->s[i], pos, n)) == NULL)
-        return;
+      if (!zero[i] && (p[i] = view_span (c, &w->s[i], pos, n)) == NULL)
+        break;
+    if (i < 2) {                /* an error, or read instead of map */
+      release (&w->s[0]);
+      continue;
+    }
     d = p[0] && p[1] ? first_diff (p[0], p[1], n)
       : first_diff (p[0] ? p[0] : p[1], NULL, n);
+    release (&w->s[0]);
+    release (&w->s[1]);
     if (d < n)
       return found (c, pos + d);
     pos += n;
@@ -202,6 +253,7 @@ compare_worker (void *arg)
 
   for (i = 0; i < 2; ++i) {
     extents_init (&w.s[i].ext, 0, 0);
+    w.s[i].map = !c->opts->no_map;
     w.s[i].b = backend_dup (c->b[i]);
     if (w.s[i].b == NULL ||
         posix_memalign ((void **) &w.s[i].buf, 4096,
@@ -218,6 +270,7 @@ compare_worker (void *arg)
     compare_unit (&w, start, c->len - start < UNIT ? c->len : start + UNIT);
   }
   for (i = 0; i < 2; ++i) {
+    release (&w.s[i]);
     free (w.s[i].buf);
     extents_free (&w.s[i].ext);
     if (w.s[i].b)

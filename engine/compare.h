@@ -22,6 +22,7 @@ struct compare_opts {
   unsigned threads;             /* 0: one per CPU, or per NBD connection */
   unsigned connections;         /* cap on workers when a side is NBD */
   bool no_extents;              /* read everything */
+  bool no_map;                  /* pread even where the data can be mapped */
 };
 
 struct compare_stats {

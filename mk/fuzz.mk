@@ -15,7 +15,7 @@ FUZZ_SERVER_SRC = tests/fuzz-server.c \
 	engine/nbd/server/reply.c engine/nbd/server/request.c engine/nbd/server/server.c \
 	engine/nbd/server/status.c engine/nbd/server/tls.c \
 	engine/nbd/server/transmission.c engine/nbd/wire.c \
-	engine/file/file.c engine/file/file-aio.c engine/file/file-zero.c \
+	engine/file/file.c engine/file/file-aio.c engine/file/file-zero.c engine/file/file-map.c \
 	engine/file/writeback.c engine/filters/rmw.c engine/zero.c engine/fdio.c \
 	engine/vector.c
 # The zstd seek table reader and zero-frame parser.

@@ -2,7 +2,7 @@
 # local: files, block devices, stdin/stdout, null:, synthetic sources.
 libengine_a_SOURCES += \
 	engine/file/file.c engine/file/file.h engine/file/file-internal.h \
-	engine/file/file-aio.c engine/file/file-zero.c \
+	engine/file/file-aio.c engine/file/file-zero.c engine/file/file-map.c \
 	engine/file/writeback.c engine/file/writeback.h \
 	engine/file/alias.c engine/file/alias.h \
 	engine/size.c engine/size.h \

@@ -17,6 +17,8 @@ PROOF_SH_TESTS = \
 	tests/test-blkhash-huge.sh \
 	tests/test-blkhash-sources.sh \
 	tests/test-compare.sh \
+	tests/test-compare-device.sh \
+	tests/test-compare-map.sh \
 	tests/test-rate.sh \
 	tests/test-salvage.sh
 TESTS += $(PROOF_SH_TESTS)

@@ -32,6 +32,7 @@ struct file_shared {
    * every worker thread shares this.
    */
   atomic_bool no_punch, no_zero_range, no_zeroout, no_discard;
+  atomic_bool no_populate;      /* no MADV_POPULATE_READ (before 5.14) */
 };
 
 struct file_be {
@@ -65,6 +66,12 @@ extern int file_zero (struct backend *b, uint64_t count, uint64_t offset,
                       uint32_t flags);
 extern int file_trim (struct backend *b, uint64_t count, uint64_t offset,
                       uint32_t flags);
+
+/* engine/file-map.c (buffered handles) */
+extern const void *file_map (struct backend *b, uint64_t count,
+                             uint64_t offset);
+extern void file_unmap (struct backend *b, const void *addr, uint64_t count,
+                        uint64_t offset);
 
 /* engine/file-aio.c (O_DIRECT handles) */
 extern int file_aio_init (struct file_be *h);

@@ -376,6 +376,8 @@ file_dup (struct backend *b)
 
 static const struct backend_ops file_ops = {
   .name = "file",
+  .map = file_map,
+  .unmap = file_unmap,
   COMMON_OPS,
   .dup = file_dup,
 };
