@@ -10,7 +10,11 @@ start_nbdkit src eval get_size='echo 8388608' \
   pread='if [ $4 -ge 4194304 ] && [ $4 -lt 5242880 ]; then
            echo "EIO bad sector" >&2; exit 1; fi; head -c $3 /dev/zero'
 start_nbdkit dst memory 8M
-expect_fail $NBDFERRY --request-size=1M "$(nbd_uri src)" "$(nbd_uri dst)"
+r=0
+$NBDFERRY --request-size=1M "$(nbd_uri src)" "$(nbd_uri dst)" 2>"$tmp/err" ||
+  r=$?
+cat "$tmp/err" >&2
+[ $r -eq 1 ] || fail "exit status $r, expected 1"
 grep -q 'offset 4194304' "$tmp/err" ||
   fail "error does not name offset 4194304: $(cat "$tmp/err")"
 
