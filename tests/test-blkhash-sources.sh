@@ -4,7 +4,9 @@
 # file, a zstd image, an NBD export (with extents), stdin, and while
 # copying to a real destination; --blkhash-file writes the same line.
 source "$(dirname "$0")/functions.sh"
-requires $NBDFERRY --blkhash zero:1M null:
+# A build without GnuTLS (configure --without-gnutls) has no --blkhash; a
+# broken --blkhash must fail here, not skip.
+requires sh -c '$NBDFERRY serve --version | grep -q "TLS: yes"'
 requires nbdkit --version
 requires python3 -c 'import hashlib'
 

@@ -8,6 +8,7 @@ source "$(dirname "$0")/functions.sh"
 requires nbdkit --version
 requires qemu-nbd --version
 requires nbdinfo --version
+requires nbd-server -V
 P=$abs_builddir/tests/test-probe
 truncate -s 1M "$tmp/disk"
 
@@ -40,20 +41,19 @@ done
 # [ CMD ] socket activation.
 expect0 --cmd nbdkit memory 1M
 
-if nbd-server -V >/dev/null 2>&1; then
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  cat > "$tmp/ns.conf" <<CONF
+# nbd-server, on TCP.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$tmp/ns.conf" <<CONF
 [generic]
-  port = $port
-  listenaddr = 127.0.0.1
+port = $port
+listenaddr = 127.0.0.1
 [disk]
-  exportname = $tmp/disk
+exportname = $tmp/disk
 CONF
-  nbd-server -C "$tmp/ns.conf" -p "$tmp/ns.pid"
-  for i in $(seq 50); do [ -s "$tmp/ns.pid" ] && break; sleep 0.1; done
-  cleanup_fn "kill \$(cat $tmp/ns.pid) 2>/dev/null"
-  sleep 0.3
-  expect0 "nbd://127.0.0.1:$port/disk"
-  [ "$(nbdinfo --size "nbd://127.0.0.1:$port/disk")" = 1048576 ] ||
-    fail "nbd-server unusable after the probe"
-fi
+nbd-server -C "$tmp/ns.conf" -p "$tmp/ns.pid"
+for i in $(seq 50); do [ -s "$tmp/ns.pid" ] && break; sleep 0.1; done
+cleanup_fn "kill \$(cat $tmp/ns.pid) 2>/dev/null"
+sleep 0.3
+expect0 "nbd://127.0.0.1:$port/disk"
+[ "$(nbdinfo --size "nbd://127.0.0.1:$port/disk")" = 1048576 ] ||
+  fail "nbd-server unusable after the probe"

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Tests cannot hide a regression: every shell test starts with the one
 # preamble (tests/functions.sh), is run by make check (named in mk/*.mk),
-# and skips only through skip/requires; C unit tests skip through exit 77
+# and skips only through skip/requires, never on what nbdferry itself does
+# or on a check that failed; C unit tests skip through exit 77
 # (UNIT_SKIP), never by printing "skipping" and passing.
 source "$(dirname "$0")/functions.sh"
 cd "$abs_srcdir"
@@ -31,6 +32,11 @@ for f in tests/test-*.sh tests/*-functions.sh; do
     sed "s|^|$f:|" > "$tmp/skips" || true
   [ -s "$tmp/skips" ] &&
     bad+=("$(sed 's/$/ (skip only through skip or requires)/' "$tmp/skips")")
+  # What nbdferry does, or a check that failed, is never a reason to skip.
+  grep -n -e 'requires \$NBDFERRY' -e '|| *requires ' "$f" |
+    sed "s|^|$f:|" > "$tmp/skips" || true
+  [ -s "$tmp/skips" ] &&
+    bad+=("$(sed 's/$/ (a failure turned into a skip)/' "$tmp/skips")")
 done
 for c in tests/*.c; do
   grep -n -i '"skipping' "$c" | sed "s|^|$c:|;s/$/ (use UNIT_SKIP)/" \
