@@ -10,7 +10,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "compare.h"
@@ -53,7 +55,7 @@ static const struct opt_program program = {
   .name = "nbdferry compare",
   .usage = "A B\n"
   "  A, B: FILE | DEVICE | NBD-URI | [ CMD ARGS ] | zstd:FILE | pattern:SIZE\n"
-  "  | zero:SIZE | random:SIZE | sparse-random:SIZE",
+  "  | zero:SIZE | random:SIZE | sparse-random:SIZE | - (a pipe: one pass)",
   .words_needed = "two images A and B",
   .nwords = 2,
   .options = options,
@@ -119,6 +121,22 @@ on_sigbus (int sig)
   _exit (2);
 }
 
+/* qemu-img compare: different sizes differ only in strict mode; else the
+ * longer image's excess must read as zero.  1: they differ; 0: go on.
+ */
+static int
+sizes_differ (int64_t a, int64_t b)
+{
+  if (a == b)
+    return 0;
+  if (args.strict) {
+    say ("Strict mode: Image size mismatch!\n");
+    return 1;
+  }
+  say ("Warning: Image size mismatch!\n");
+  return 0;
+}
+
 static int
 compare_images (struct backend *a, struct backend *b)
 {
@@ -128,19 +146,14 @@ compare_images (struct backend *a, struct backend *b)
   };
   struct compare_stats st = { 0 };
   double t0 = monotonic_seconds ();
+  bool stream = a->is_stream || b->is_stream;
   uint64_t first;
   int r;
 
-  /* qemu-img compare: different sizes differ only in strict mode; else
-   * the longer image's excess must read as zero.
-   */
-  if (a->size != b->size) {
-    if (args.strict) {
-      say ("Strict mode: Image size mismatch!\n");
-      return 1;
-    }
-    say ("Warning: Image size mismatch!\n");
-  }
+  /* A stream's size is known at its end: the rule is applied then. */
+  if (!stream && sizes_differ (a->size, b->size))
+    return 1;
+  o.to_end = stream && args.strict;
   if (!args.no_map)
     signal (SIGBUS, on_sigbus);
   clear_error ();
@@ -151,11 +164,34 @@ compare_images (struct backend *a, struct backend *b)
     fprintf (stderr, "nbdferry compare: %s\n", last_error (errno));
     return 2;
   }
+  if (stream && st.size[0] >= 0 && st.size[1] >= 0 &&
+      sizes_differ (st.size[0], st.size[1]))
+    return 1;
   if (r == 1)
     say ("Content mismatch at offset %" PRIu64 "!\n", first);
   else
     say ("Images are identical.\n");
   return r;
+}
+
+/* Both images the same pipe (`-` twice, or `-` and /dev/stdin): each
+ * side would get every other piece of it.
+ */
+static bool
+same_pipe (const struct opt_word w[2])
+{
+  struct stat st[2];
+  int i;
+
+  for (i = 0; i < 2; ++i) {
+    const char *p = w[i].word;
+    if (p == NULL ||
+        (strcmp (p, "-") == 0 ? fstat (STDIN_FILENO, &st[i])
+         : stat (p, &st[i])) == -1 ||
+        !S_ISFIFO (st[i].st_mode))
+      return false;
+  }
+  return st[0].st_dev == st[1].st_dev && st[0].st_ino == st[1].st_ino;
 }
 
 int
@@ -168,7 +204,12 @@ compare_main (int argc, char *argv[])
 
   args.connections = 4;
   r = opt_parse (&program, argc, argv, words);
-  if (r == 0) {
+  if (r == 0 && same_pipe (words)) {
+    fprintf (stderr, "nbdferry compare: %s and %s are the same pipe: it "
+             "can be read only once\n", words[0].word, words[1].word);
+    r = 2;
+  }
+  else if (r == 0) {
     if ((a = open_image (&words[0])) == NULL ||
         (b = open_image (&words[1])) == NULL)
       r = 2;

@@ -122,9 +122,8 @@ view_span (struct cmp *c, struct side *s, uint64_t off, uint64_t n)
   return s->buf + (off - start);
 }
 
-/* The first byte where p and q differ (q NULL: zeroes), or n. */
-static uint64_t
-first_diff (const char *p, const char *q, uint64_t n)
+uint64_t
+compare_first_diff (const char *p, const char *q, uint64_t n)
 {
   uint64_t pos = 0, i;
 
@@ -174,8 +173,8 @@ compare_range (struct cworker *w, uint64_t pos, uint64_t end,
       release (&w->s[0]);
       continue;
     }
-    d = p[0] && p[1] ? first_diff (p[0], p[1], n)
-      : first_diff (p[0] ? p[0] : p[1], NULL, n);
+    d = p[0] && p[1] ? compare_first_diff (p[0], p[1], n)
+      : compare_first_diff (p[0] ? p[0] : p[1], NULL, n);
     release (&w->s[0]);
     release (&w->s[1]);
     if (d < n)
@@ -309,13 +308,10 @@ compare_run (struct backend *a, struct backend *b,
   pthread_t tids[1024];
   unsigned i, started = 0;
 
-  for (i = 0; i < 2; ++i)
-    if (c.b[i]->is_stream) {
-      set_error ("%s: a stream cannot be compared (it can be read only "
-                 "once, in order)", c.b[i]->name);
-      errno = ESPIPE;
-      return -1;
-    }
+  if (a->is_stream || b->is_stream)
+    return compare_stream (a, b, opts, st, first);
+  st->size[0] = a->size;
+  st->size[1] = b->size;
   c.len = a->size > b->size ? a->size : b->size;
   plan_requests (a->bs, b->bs, 0, 0, &plan);
   c.chunk = plan.data;

@@ -2,7 +2,7 @@
 # Proof and control: --blkhash, compare, --rate, --salvage.
 libengine_a_SOURCES += \
 	engine/blkhash.c engine/blkhash.h \
-	engine/compare.c engine/compare.h \
+	engine/compare.c engine/compare-stream.c engine/compare.h \
 	engine/filters/rate.c engine/filters/rate.h \
 	engine/salvage.c engine/salvage.h
 nbdferry_SOURCES += cmd/compare.c cmd/compare-cmd.h
@@ -19,6 +19,7 @@ PROOF_SH_TESTS = \
 	tests/test-compare.sh \
 	tests/test-compare-device.sh \
 	tests/test-compare-map.sh \
+	tests/test-compare-pipe.sh \
 	tests/test-rate.sh \
 	tests/test-salvage.sh
 TESTS += $(PROOF_SH_TESTS)
