@@ -121,7 +121,8 @@ resume_started (struct cmdline *cl, struct backend *dst)
     fprintf (stderr, "nbdferry: %s\n", last_error (errno));
     return -1;
   }
-  if (cl->copy.verbose && cl->copy.resuming) {
+  /* Said without -v: the user should know this run is not a whole copy. */
+  if (cl->copy.resuming) {
     char b[32];
     human_size (b, sizeof b, resume_done_bytes (r));
     fprintf (stderr, "nbdferry: resuming: %s finished by an earlier run\n",

@@ -33,6 +33,8 @@ run_to_end () {
   cat "$tmp/log" >&2
   grep -q '[1-9][0-9.]* [KMG]iB finished by an earlier run' "$tmp/log" ||
     fail "nothing was resumed"
+  grep -q '^nbdferry: resuming: [1-9][0-9.]* [KMG]iB finished' "$tmp/log" ||
+    fail "the resumed run did not say so at its start"
   read_mib=$(sed -n 's/.*read \([0-9.]*\) MiB.*/\1/p' "$tmp/log")
   [ -n "$read_mib" ] && awk "BEGIN { exit !($read_mib < 200) }" ||
     fail "the resumed run read as much as a whole run"

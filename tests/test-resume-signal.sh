@@ -43,7 +43,9 @@ for sig in INT TERM; do
       fail "SIG$sig: no flush completed after the last write"
   fi
   $NBDFERRY -C 2 -R 2 --resume="$tmp/state" "$(nbd_uri src$sig)" \
-    "$dst" || fail "SIG$sig: resumed copy failed"
+    "$dst" 2> "$tmp/resumed" || fail "SIG$sig: resumed copy failed"
+  grep -q "^nbdferry: resuming: .* finished by an earlier run" \
+    "$tmp/resumed" || fail "SIG$sig: the resumed run did not say so"
   cmp "$tmp/want.img" "$tmp/dst.img" || fail "SIG$sig: images differ"
   [ ! -e "$tmp/state" ] || fail "SIG$sig: state not removed"
 done
