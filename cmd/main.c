@@ -65,7 +65,8 @@ open_side (const struct cmdline *cl, bool sink, int64_t src_size,
     .connect_timeout = cl->connect_timeout,
     .request_timeout = cl->request_timeout,
   };
-  struct backend *b = endpoint_open (sink ? cl->dst : cl->src, &o), *f;
+  struct backend *b = open_retrying (cl, sink ? cl->dst : cl->src, &o,
+                                     stats), *f;
 
   b = with_retries (cl, b, stats);
   /* --rate: what is read from the source goes through one token bucket. */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,28 @@ resume_begin (struct cmdline *cl, struct backend *src)
                    "destination, which is missing (remove the state file "
                    "to start over)");
   return 0;
+}
+
+struct backend *
+open_retrying (const struct cmdline *cl, const char *arg,
+               const struct endpoint_opts *o, struct retry_stats *stats)
+{
+  struct backend *b;
+  unsigned tries;
+  int err;
+
+  for (tries = 0; ; ++tries) {
+    if ((b = endpoint_open (arg, o)) != NULL)
+      return b;
+    err = errno;
+    if (tries >= cl->retries || !endpoint_is_uri (arg) ||
+        !retry_connect_transient (err))
+      return NULL;
+    fprintf (stderr, "nbdferry: %s: connecting again (%u of %u, "
+             "--retries)\n", arg, tries + 1, cl->retries);
+    atomic_fetch_add (&stats->retries, 1);
+    retry_pause (cl->retry_delay, tries);
+  }
 }
 
 int

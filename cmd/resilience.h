@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nbdferry: the command line's part of resilience (DESIGN.md
- * "Resilience"): --resume and stopping cleanly on SIGINT / SIGTERM.
+ * "Resilience"): the first connection with --retries, --resume and
+ * stopping cleanly on SIGINT / SIGTERM.
  */
 #ifndef NBDFERRY_RESILIENCE_H
 #define NBDFERRY_RESILIENCE_H
@@ -8,8 +9,19 @@
 #include <signal.h>
 
 #include "backend.h"
+#include "endpoint.h"
+#include "filters/retry.h"
 #include "options.h"
 #include "resume.h"
+
+/* endpoint_open, but with --retries an NBD server that is not up yet
+ * (retry_connect_transient) is asked again, with the pauses and the count
+ * of a failed request; each failure is said.
+ */
+extern struct backend *open_retrying (const struct cmdline *cl,
+                                      const char *arg,
+                                      const struct endpoint_opts *o,
+                                      struct retry_stats *stats);
 
 /* The signal that asked the copy to stop, or 0. */
 extern volatile sig_atomic_t stop_signal;

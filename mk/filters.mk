@@ -32,6 +32,7 @@ RESILIENCE_TESTS = \
 	tests/test-retry-extents.sh \
 	tests/test-retry-kill-src.sh \
 	tests/test-retry-kill-dst.sh \
+	tests/test-retry-connect.sh \
 	tests/test-resume-kill.sh \
 	tests/test-resume-refuse.sh \
 	tests/test-resume-signal.sh \

@@ -54,10 +54,10 @@ retryable (int err)
 }
 
 /* Wait before retry number tries + 1. */
-static void
-pause_before (const struct retry *r, unsigned tries)
+void
+retry_pause (double delay, unsigned tries)
 {
-  double s = r->o.delay;
+  double s = delay;
   struct timespec ts;
 
   while (tries-- > 0 && s < RETRY_MAX_DELAY)
@@ -70,6 +70,14 @@ pause_before (const struct retry *r, unsigned tries)
   ts.tv_nsec = (s - ts.tv_sec) * 1e9;
   while (nanosleep (&ts, &ts) == -1 && errno == EINTR)
     ;
+}
+
+bool
+retry_connect_transient (int err)
+{
+  return err == ECONNREFUSED || err == ENOENT || err == ECONNRESET ||
+    err == ECONNABORTED || err == ETIMEDOUT || err == EHOSTUNREACH ||
+    err == ENETUNREACH || err == EPIPE || err == EAGAIN;
 }
 
 /* The message of a request given up on says how hard we tried. */
@@ -204,7 +212,7 @@ retry_failed (struct retry *r)
     }
     if (r->failed == 0)
       break;
-    pause_before (r, most);
+    retry_pause (r->o.delay, most);
     rc = reconnect (r);
     for (q = r->head.next; q != &r->head; q = nx) {
       nx = q->next;
@@ -297,7 +305,7 @@ again (struct retry *r, unsigned *tries)
     gave_up (err, *tries);
     return false;
   }
-  pause_before (r, *tries);
+  retry_pause (r->o.delay, *tries);
   ++*tries;
   atomic_fetch_add (&r->o.stats->retries, 1);
   reconnect (r);

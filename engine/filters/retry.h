@@ -50,6 +50,17 @@ struct retry_opts {
 extern struct backend *retry_filter_open (struct backend *next,
                                           const struct retry_opts *o);
 
+/* Sleep before retry number tries + 1: delay doubled per earlier try, at
+ * most RETRY_MAX_DELAY.
+ */
+extern void retry_pause (double delay, unsigned tries);
+/* Whether a failed first connection looks like a server that is not up
+ * yet (refused, no socket yet, reset, timed out, unreachable; libnbd says
+ * ENOENT for an export the server does not have yet too), worth asking
+ * again with --retries; a TLS or protocol refusal is not.
+ */
+extern bool retry_connect_transient (int err);
+
 /* How many times the retry layer of b (or of a filter over it) opened its
  * connection again; 0 without one.
  */
