@@ -87,7 +87,7 @@ do_read (struct conn *c, const struct request *r)
   struct backend *b = c->e->b;
   CLEANUP_FREE unsigned char *buf = malloc (r->count);
   CLEANUP_FREE struct read_chunk *ch = NULL;
-  struct extent_list l;
+  CLEANUP_EXTENTS struct extent_list l;
   size_t n = 0, i;
   bool sparse = (c->sr || c->eh) && !(r->flags & NBD_CMD_FLAG_DF) &&
     b->can_extents;
@@ -98,16 +98,12 @@ do_read (struct conn *c, const struct request *r)
   if (!sparse || extents_fill (b, r->offset, r->count, &l) == -1) {
     /* Without extents (or if asking failed) it is all data. */
     extents_reset (&l, r->offset, r->offset + r->count);
-    if (extents_add (&l, r->offset, r->count, 0) == -1) {
-      extents_free (&l);
+    if (extents_add (&l, r->offset, r->count, 0) == -1)
       return -1;
-    }
   }
   ch = calloc (l.len ? l.len : 1, sizeof *ch);
-  if (ch == NULL) {
-    extents_free (&l);
+  if (ch == NULL)
     return -1;
-  }
   for (i = 0; i < l.len; ++i) {
     const struct extent *e = &l.ptr[i];
     bool hole = (e->type & EXTENT_ZERO) && e->length >= MIN_HOLE_CHUNK;
@@ -120,7 +116,6 @@ do_read (struct conn *c, const struct request *r)
         .data = buf + (e->offset - r->offset),
       };
   }
-  extents_free (&l);
   for (i = 0; i < n; ++i)
     if (!ch[i].hole &&
         backend_pread (b, (void *) ch[i].data, ch[i].length,

@@ -145,15 +145,16 @@ server_new (struct backend *b, const struct server_config *cfg)
   pthread_cond_init (&s->cond, NULL);
   if (pipe2 (s->stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
     set_error_errno ("server: pipe");
-    server_free (s);
-    return NULL;
+    goto fail;
   }
   if (server_add_export (s, b, cfg) == -1 ||
-      (cfg->tls != SERVER_TLS_OFF && (s->tls = srv_tls_new (cfg)) == NULL)) {
-    server_free (s);
-    return NULL;
-  }
+      (cfg->tls != SERVER_TLS_OFF && (s->tls = srv_tls_new (cfg)) == NULL))
+    goto fail;
   return s;
+
+ fail:
+  server_free (s);
+  return NULL;
 }
 
 void
@@ -202,7 +203,7 @@ int
 server_listen_unix (struct server *s, const char *path)
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  int fd;
+  CLEANUP_CLOSE int fd = -1;
 
   if (strlen (path) >= sizeof addr.sun_path) {
     set_error ("%s: socket path too long", path);
@@ -214,18 +215,18 @@ server_listen_unix (struct server *s, const char *path)
       bind (fd, (struct sockaddr *) &addr, sizeof addr) == -1 ||
       listen (fd, SOMAXCONN) == -1) {
     set_error_errno ("%s", path);
-    if (fd >= 0)
-      close (fd);
     return -1;
   }
-  return server_add_listener (s, fd);
+  if (server_add_listener (s, fd) == -1)
+    return -1;
+  return TAKE_FD (fd);
 }
 
 static int
 listen_addr (const struct addrinfo *a)
 {
-  int fd = socket (a->ai_family, a->ai_socktype | SOCK_CLOEXEC,
-                   a->ai_protocol);
+  CLEANUP_CLOSE int fd = socket (a->ai_family, a->ai_socktype | SOCK_CLOEXEC,
+                                 a->ai_protocol);
   int one = 1;
 
   if (fd == -1)
@@ -234,13 +235,9 @@ listen_addr (const struct addrinfo *a)
   if (a->ai_family == AF_INET6)
     setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
   if (bind (fd, a->ai_addr, a->ai_addrlen) == -1 ||
-      listen (fd, SOMAXCONN) == -1) {
-    int saved = errno;
-    close (fd);
-    errno = saved;
+      listen (fd, SOMAXCONN) == -1)
     return -1;
-  }
-  return fd;
+  return TAKE_FD (fd);
 }
 
 int

@@ -109,22 +109,17 @@ srv_block_status (struct conn *c, const struct request *r)
 {
   struct backend *b = c->e->b;
   bool one = r->flags & NBD_CMD_FLAG_REQ_ONE;
-  struct extent_list l;
+  CLEANUP_EXTENTS struct extent_list l;
   CLEANUP_FREE struct bs_desc *d = NULL;
   struct desc_list dl = { .cap = one ? 1 : SERVER_MAX_DESCRIPTORS };
 
   extents_init (&l, r->offset, r->offset + r->count);
-  if (fill (b, r, one, &l) == -1) {
-    extents_free (&l);
+  if (fill (b, r, one, &l) == -1)
     return -1;
-  }
   d = dl.d = malloc (dl.cap * sizeof *d);
-  if (d == NULL) {
-    extents_free (&l);
+  if (d == NULL)
     return -1;
-  }
   describe (&l, c->e->minimum, one, &dl);
-  extents_free (&l);
   if (dl.n == 0)                /* status 0 (data) is always safe */
     emit (&dl, one ? c->e->minimum : r->count, 0);
   srv_reply_status (c, r, dl.d, dl.n);

@@ -197,44 +197,49 @@ session_setup (struct conn *c, gnutls_session_t sess)
   return r;
 }
 
+static void
+cleanup_session (gnutls_session_t *sess)
+{
+  if (*sess) {
+    int saved = errno;
+    gnutls_deinit (*sess);
+    errno = saved;
+  }
+}
+
 int
 srv_tls_handshake (struct conn *c)
 {
-  gnutls_session_t sess;
+  __attribute__ ((cleanup (cleanup_session))) gnutls_session_t sess = NULL;
   int r, fl;
 
   r = gnutls_init (&sess, GNUTLS_SERVER | GNUTLS_NONBLOCK);
+  if (r < 0) {
+    sess = NULL;                /* nothing to deinit */
+    return tls_error (c, "session", r);
+  }
+  r = session_setup (c, sess);
   if (r < 0)
     return tls_error (c, "session", r);
-  r = session_setup (c, sess);
-  if (r < 0) {
-    gnutls_deinit (sess);
-    return tls_error (c, "session", r);
-  }
   fl = fcntl (c->fd, F_GETFL);
-  if (fl == -1 || fcntl (c->fd, F_SETFL, fl | O_NONBLOCK) == -1) {
-    gnutls_deinit (sess);
+  if (fl == -1 || fcntl (c->fd, F_SETFL, fl | O_NONBLOCK) == -1)
     return -1;
-  }
   gnutls_transport_set_int (sess, c->fd);
   /* c->session stays NULL until the handshake is done: nothing goes
    * through a half-made session.
    */
   while ((r = gnutls_handshake (sess)) < 0) {
-    if (gnutls_error_is_fatal (r)) {
-      gnutls_deinit (sess);
+    if (gnutls_error_is_fatal (r))
       return tls_error (c, "handshake", r);
-    }
     if (wire_wait (c->fd, gnutls_record_get_direction (sess) ? POLLOUT
                    : POLLIN, c->deadline, c->s->stop_pipe[0]) == -1) {
       c->why = errno == ETIMEDOUT ? "TLS handshake timed out" : NULL;
-      gnutls_deinit (sess);
       return -1;
     }
   }
-  c->session = sess;
+  c->session = TAKE_PTR (sess);
   if (c->s->cfg.log) {
-    char *desc = gnutls_session_get_desc (sess);
+    char *desc = gnutls_session_get_desc (c->session);
     server_log (c->s, "TLS: %s", desc ? desc : "on");
     gnutls_free (desc);
   }

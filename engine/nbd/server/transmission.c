@@ -43,27 +43,34 @@ srv_transmission_flags (const struct conn *c, const struct export *e)
   return f;
 }
 
+/* The next request, waiting for one; NULL once the connection closes. */
+static struct request *
+dequeue (struct conn *c)
+{
+  LOCK_IN_SCOPE (&c->qlock);
+  struct request *r;
+
+  while (c->head == NULL && !c->closing)
+    pthread_cond_wait (&c->qcond, &c->qlock);
+  r = c->head;
+  if (r) {
+    c->head = r->next;
+    if (c->head == NULL)
+      c->tail = NULL;
+  }
+  return r;
+}
+
 static void *
 worker (void *arg)
 {
   struct conn *c = arg;
 
   for (;;) {
-    struct request *r;
+    struct request *r = dequeue (c);
 
-    pthread_mutex_lock (&c->qlock);
-    while (c->head == NULL && !c->closing)
-      pthread_cond_wait (&c->qcond, &c->qlock);
-    r = c->head;
-    if (r == NULL) {
-      pthread_mutex_unlock (&c->qlock);
+    if (r == NULL)
       return NULL;
-    }
-    c->head = r->next;
-    if (c->head == NULL)
-      c->tail = NULL;
-    pthread_mutex_unlock (&c->qlock);
-
     srv_execute (c, r);
     atomic_store (&c->last_ms, monotonic_ms ());
     atomic_fetch_sub (&c->inflight, 1);
