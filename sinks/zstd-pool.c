@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <zstd.h>
 
+#include "cleanup.h"
 #include "error.h"
 #include "zero.h"
 #include "zstd-pool.h"
@@ -138,45 +139,40 @@ emit_one (struct zpool *p, bool wait)
 char *
 zpool_buffer (struct zpool *p)
 {
+  LOCK_IN_SCOPE (&p->lock);
   struct zjob *j = &p->job[p->fill % p->n];
-  int r = 0;
 
-  pthread_mutex_lock (&p->lock);
   /* The slot holds an older frame until it is written. */
-  while (!p->failed && j->state != FREE && (r = emit_one (p, true)) >= 0)
+  while (!p->failed && j->state != FREE && emit_one (p, true) >= 0)
     ;
   if (!p->failed)
     j->state = FILLING;
-  pthread_mutex_unlock (&p->lock);
   return p->failed ? NULL : j->in;
 }
 
 int
 zpool_submit (struct zpool *p, uint32_t dsize, bool zero)
 {
+  LOCK_IN_SCOPE (&p->lock);
   struct zjob *j = &p->job[p->fill % p->n];
-  int r = 0;
 
-  pthread_mutex_lock (&p->lock);
   j->dsize = dsize;
   j->zero = zero;
   j->state = QUEUED;
   p->fill++;
   pthread_cond_signal (&p->work);
   /* Keep the output moving: write what is done, without waiting. */
-  while (!p->failed && (r = emit_one (p, false)) > 0)
+  while (!p->failed && emit_one (p, false) > 0)
     ;
-  pthread_mutex_unlock (&p->lock);
   return p->failed ? -1 : 0;
 }
 
 int
 zpool_drain (struct zpool *p)
 {
-  pthread_mutex_lock (&p->lock);
+  LOCK_IN_SCOPE (&p->lock);
   while (!p->failed && emit_one (p, true) > 0)
     ;
-  pthread_mutex_unlock (&p->lock);
   return p->failed ? -1 : 0;
 }
 

@@ -250,6 +250,7 @@ zstd_sink_open (const char *arg, const struct endpoint_opts *opts)
 {
   const char *path = zstd_image_path (arg);
   long cpus = sysconf (_SC_NPROCESSORS_ONLN);
+  CLEANUP_BACKEND struct backend *b = NULL;
   struct zstd_sink *z;
   struct stat st;
 
@@ -272,21 +273,19 @@ zstd_sink_open (const char *arg, const struct endpoint_opts *opts)
   z = backend_alloc (sizeof *z, &zstd_sink_ops, arg, NULL);
   if (z == NULL)
     return NULL;
+  b = &z->b;
   z->fd = -1;
   writeback_init (&z->wb, -1);
   z->pool = zpool_new (cpus > 0 ? cpus : 1, ZSTD_LEVEL, ZSTD_SEEK_FRAME,
                        write_frame, z);
   if (z->pool == NULL) {
     set_error_errno ("%s", arg);
-    backend_close (&z->b);
     return NULL;
   }
   z->fd = open_file (path);
-  if (z->fd == -1) {
-    backend_close (&z->b);
+  if (z->fd == -1)
     return NULL;
-  }
   if (fstat (z->fd, &st) == 0 && (S_ISREG (st.st_mode) || S_ISBLK (st.st_mode)))
     z->wb.fd = z->fd;           /* not for a pipe */
-  return backend_ready (&z->b);
+  return backend_ready (TAKE_PTR (b));
 }

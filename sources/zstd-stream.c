@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "cleanup.h"
 #include "error.h"
 #include "stream/stream.h"
 #include "zstd-internal.h"
@@ -145,6 +146,7 @@ zstd_stream_open (int fd, const char *name)
 {
   struct zstd_stream *z = backend_alloc (sizeof *z, &zstd_stream_ops, name,
                                          NULL);
+  CLEANUP_BACKEND struct backend *b = z ? &z->b : NULL;
 
   if (z == NULL) {
     close (fd);
@@ -157,12 +159,9 @@ zstd_stream_open (int fd, const char *name)
   if (z->in == NULL || z->dctx == NULL) {
     set_error ("%s: cannot make a zstd context", name);
     errno = ENOMEM;
-    backend_close (&z->b);
     return NULL;
   }
-  if (check_start (z, name) == -1) {
-    backend_close (&z->b);
+  if (check_start (z, name) == -1)
     return NULL;
-  }
-  return backend_ready (&z->b);
+  return backend_ready (TAKE_PTR (b));
 }

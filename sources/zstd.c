@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <zstd.h>
 
+#include "cleanup.h"
 #include "error.h"
 #include "extents.h"
 #include "fdio.h"
@@ -252,7 +253,8 @@ zstd_source_open (const char *arg, const struct endpoint_opts *opts)
   const char *path = zstd_image_path (arg);
   struct zseek_table t;
   struct stat st;
-  int fd, r;
+  CLEANUP_CLOSE int fd = -1;
+  int r;
 
   if (*path == '\0') {
     set_error ("%s: no file name after %s", arg, ZSTD_PREFIX);
@@ -265,22 +267,17 @@ zstd_source_open (const char *arg, const struct endpoint_opts *opts)
     fd = open (path, O_RDONLY|O_CLOEXEC|O_NOCTTY);
   if (fd == -1 || fstat (fd, &st) == -1) {
     set_error_errno ("%s", path);
-    if (fd >= 0)
-      close (fd);
     return NULL;
   }
   if (S_ISDIR (st.st_mode)) {
     set_error ("%s: is a directory", path);
     errno = EISDIR;
-    close (fd);
     return NULL;
   }
   r = S_ISREG (st.st_mode) ? zseek_read_table (fd, st.st_size, arg, &t) : 0;
-  if (r == -1) {
-    close (fd);
+  if (r == -1)
     return NULL;
-  }
   if (r == 1)
-    return open_seekable (fd, &t, arg);
-  return zstd_stream_open (fd, arg);
+    return open_seekable (TAKE_FD (fd), &t, arg);
+  return zstd_stream_open (TAKE_FD (fd), arg);
 }
