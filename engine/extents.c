@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "backend.h"
+#include "cleanup.h"
 #include "extents.h"
 #include "vector.h"
 
@@ -123,30 +124,24 @@ extents_fill (struct backend *b, uint64_t offset, uint64_t count,
 
   while (extents_covered_end (l) < end) {
     uint64_t pos = extents_covered_end (l);
-    struct extent_list part;
+    CLEANUP_EXTENTS struct extent_list part;
     size_t i;
 
     /* Ask into a scratch list so a short answer cannot break contiguity. */
     extents_init (&part, pos, end);
-    if (backend_extents (b, end - pos, pos, 0, &part) == -1) {
-      extents_free (&part);
+    if (backend_extents (b, end - pos, pos, 0, &part) == -1)
       return -1;
-    }
     if (part.len == 0) {
       /* A backend must describe at least the first byte. */
-      extents_free (&part);
       errno = EIO;
       return -1;
     }
     for (i = 0; i < part.len; ++i)
       if (extents_add (l, part.ptr[i].offset, part.ptr[i].length,
-                       part.ptr[i].type) == -1) {
-        extents_free (&part);
+                       part.ptr[i].type) == -1)
         return -1;
-      }
     if (part.zero_end > end)
       l->zero_end = part.zero_end;
-    extents_free (&part);
   }
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "fdio.h"
 #include "progress.h"
 
@@ -219,9 +220,9 @@ static void *
 run (void *arg)
 {
   struct progress *p = arg;
+  LOCK_IN_SCOPE (&p->lock);
   struct timespec when;
 
-  pthread_mutex_lock (&p->lock);
   clock_gettime (CLOCK_REALTIME, &when);
   while (!p->stopping) {
     when.tv_nsec += TICK_NS;
@@ -233,7 +234,6 @@ run (void *arg)
     if (!p->stopping)
       tick (p, false);
   }
-  pthread_mutex_unlock (&p->lock);
   return NULL;
 }
 

@@ -248,24 +248,24 @@ resume_open (const char *path, const struct resume_id *id,
   pthread_mutex_init (&r->lock, NULL);
   if (!r->path || !r->src || !r->dst || !r->bits) {
     set_error_errno ("--resume=%s", path);
-    resume_free (r);
-    return -1;
+    goto fail;
   }
   if (strchr (r->src, '\n') || strchr (r->dst, '\n')) {
     set_error ("--resume=%s: a name with a newline cannot be recorded",
                path);
-    resume_free (r);
     errno = EINVAL;
-    return -1;
+    goto fail;
   }
   found = load (r);
-  if (found == -1) {
-    resume_free (r);
-    return -1;
-  }
+  if (found == -1)
+    goto fail;
   r->found = found;
   *out = r;
   return found;
+
+ fail:
+  resume_free (r);              /* keeps errno */
+  return -1;
 }
 
 int

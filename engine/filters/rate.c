@@ -120,7 +120,7 @@ struct backend *
 rate_filter_open (struct backend *next, uint64_t bytes_per_second)
 {
   struct rate *r;
-  struct bucket *k = calloc (1, sizeof *k);
+  CLEANUP_FREE struct bucket *k = calloc (1, sizeof *k);
 
   if (k == NULL) {
     set_error_errno ("--rate");
@@ -132,11 +132,9 @@ rate_filter_open (struct backend *next, uint64_t bytes_per_second)
   k->last = monotonic_seconds ();
   atomic_init (&k->refs, 1);
   /* Not backend_ready: closing r on failure would close next too. */
-  if ((r = backend_alloc (sizeof *r, &rate_ops, next->name, next)) == NULL) {
-    free (k);
+  if ((r = backend_alloc (sizeof *r, &rate_ops, next->name, next)) == NULL)
     return NULL;
-  }
-  r->k = k;
+  r->k = TAKE_PTR (k);
   if (backend_open_done (&r->b) == -1) {
     r->b.next = NULL;           /* next still belongs to the caller */
     backend_close (&r->b);

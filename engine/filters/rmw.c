@@ -378,8 +378,7 @@ rmw_extents (struct backend *b, uint64_t count, uint64_t offset,
   uint64_t start = round_down (offset, r->min);
   uint64_t end = round_up (offset + count, r->min);
   uint64_t covered, limit;
-  struct extent_list scratch;
-  int ret = -1;
+  CLEANUP_EXTENTS struct extent_list scratch;
 
   if (b->next->size >= 0 && end > (uint64_t) b->next->size)
     end = b->next->size;        /* aligned: sizes are multiples of min */
@@ -387,25 +386,22 @@ rmw_extents (struct backend *b, uint64_t count, uint64_t offset,
   /* One question: next may not be asked at an unaligned offset again. */
   extents_init (&scratch, start, end);
   if (backend_extents (b->next, end - start, start, flags, &scratch) == -1)
-    goto out;
+    return -1;
   covered = extents_covered_end (&scratch);
   if (covered == start) {       /* next must describe at least a byte */
     errno = EIO;
-    goto out;
+    return -1;
   }
   /* A short answer is fine, cut to whole blocks; the undescribed rest of
    * a first block is taken as data, which is always safe.
    */
   if (covered < start + r->min && covered < end) {
     if (extents_add (&scratch, covered, start + r->min - covered, 0) == -1)
-      goto out;
+      return -1;
     covered = start + r->min;
   }
   limit = covered >= end ? end : round_down (covered, r->min);
-  ret = fold_extents (r, &scratch, limit, list);
- out:
-  extents_free (&scratch);
-  return ret;
+  return fold_extents (r, &scratch, limit, list);
 }
 
 /* No real async I/O: complete inline through the sync hooks above, so the
