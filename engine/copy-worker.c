@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "blkhash.h"
 #include "copy-internal.h"
@@ -32,7 +33,7 @@ enum op_kind { OP_READ, OP_WRITE, OP_ZERO };
 #define MERGE_HOLE (32 * 1024)
 
 struct slot {
-  char *buf;                    /* allocated on first use */
+  char *buf;                    /* in w->bufs, mapped on first use */
   uint64_t offset, count;       /* what the buffer holds */
   unsigned pending;             /* ops still using the buffer */
   struct slot *next_free;
@@ -56,6 +57,7 @@ struct worker {
   const struct plan *plan;
   bool sync;                    /* --synchronous: no async hooks */
   struct slot *slots, *free_slots;
+  char *bufs;                   /* the slots' buffers (map_buffers) */
   struct op *free_ops;
   struct op *done_head, **done_tail;
   unsigned in_flight;           /* ops submitted and not yet processed */
@@ -333,6 +335,28 @@ step (struct worker *w)
   drain (w);
 }
 
+/* The slots' buffers are one anonymous mapping: a page is resident only
+ * once a read lands in it, as with a buffer each, but without the page of
+ * malloc header each 4 KiB-aligned buffer cost (64 KiB of RSS per 16
+ * slots).  The stride keeps every buffer aligned for O_DIRECT.
+ */
+static int
+map_buffers (struct worker *w)
+{
+  size_t stride = round_up (w->plan->data, 4096);
+  unsigned i;
+  char *p;
+
+  p = mmap (NULL, w->cp->slots * stride, PROT_READ|PROT_WRITE,
+            MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED)
+    return -1;
+  w->bufs = p;
+  for (i = 0; i < w->cp->slots; ++i)
+    w->slots[i].buf = p + i * stride;
+  return 0;
+}
+
 static struct slot *
 get_slot (struct worker *w)
 {
@@ -342,9 +366,7 @@ get_slot (struct worker *w)
     step (w);
   if ((s = w->free_slots) == NULL)
     return NULL;
-  if (s->buf == NULL &&
-      posix_memalign ((void **) &s->buf, 4096, w->plan->data) != 0) {
-    s->buf = NULL;
+  if (w->bufs == NULL && map_buffers (w) == -1) {
     oom (w);
     return NULL;
   }
@@ -487,8 +509,6 @@ worker_init (struct worker *w, struct copy *cp)
 static void
 worker_free (struct worker *w)
 {
-  unsigned i;
-
   /* Buffers may be freed only when the backends hold none. */
   while (w->in_flight > 0) {
     unsigned before = w->in_flight;
@@ -507,8 +527,8 @@ worker_free (struct worker *w)
     w->free_ops = op->next;
     free (op);
   }
-  for (i = 0; w->slots && i < w->cp->slots; ++i)
-    free (w->slots[i].buf);
+  if (w->bufs)
+    munmap (w->bufs, w->cp->slots * round_up (w->plan->data, 4096));
   free (w->slots);
   extents_free (&w->ext);
   extents_free (&w->scratch);
