@@ -321,10 +321,15 @@ w_dirty-nbd () {
 # turn, for minutes: point FRAG_OUT at one without (a loop-mounted ext4).
 # cp leaves its 4 KiB writes in the page cache when it exits, where
 # nbdferry's window has waited for them to reach the disk: cp+sync is cp
-# then sync of the copy, the same work.
+# then sync of the copy, the same work.  Also 512 MiB, 4 KiB every 8 KiB
+# (65,536 extents: the issue's smaller image, "8K/512M").
 w_frag () {
   local out=${FRAG_OUT:-$dir}/out.img
   make_frag frag64k.img $((4 << 30)) 65536; make_frag frag8k.img $((4 << 30)) 8192
+  make_frag frag8k-512m.img $((512 << 20)) 8192
+  warm frag8k-512m.img; copy_cmds frag8k-512m.img "$out" cp; prep="rm -f $out"
+  cmds[cp+sync]="cp --sparse=always frag8k-512m.img $out && sync $out"
+  gib=0.25; run "frag 8K/512M"
   warm frag64k.img; copy_cmds frag64k.img "$out" cp; prep="rm -f $out"
   cmds[cp+sync]="cp --sparse=always frag64k.img $out && sync $out"
   gib=0.25; run "frag 64K"
@@ -335,9 +340,10 @@ w_frag () {
 w_frag-nbd () {                 # the same through nbdkit file: to null: and a file
   local f out=${FRAG_OUT:-$dir}/out.img
   make_frag frag64k.img $((4 << 30)) 65536; make_frag frag8k.img $((4 << 30)) 8192
-  for f in 64k 8k; do
+  make_frag frag8k-512m.img $((512 << 20)) 8192
+  for f in 64k 8k-512m 8k; do
     warm frag$f.img; serve src -r file frag$f.img
-    gib=$([ $f = 64k ] && echo 0.25 || echo 2)
+    gib=$([ $f = 8k ] && echo 2 || echo 0.25)
     both "$(uri src)" null:; prep=""
     run "frag$f>null"
     both "$(uri src)" "$out"; prep="rm -f $out"
