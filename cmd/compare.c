@@ -59,6 +59,7 @@ static const struct opt_program program = {
   .words_needed = "two images A and B",
   .nwords = 2,
   .options = options,
+  .manual = "nbdferry-compare",
 };
 
 static struct backend *
