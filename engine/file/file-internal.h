@@ -45,6 +45,11 @@ struct file_be {
   unsigned in_flight;
   /* Buffered writes: this handle's writeback window (engine/writeback.h). */
   struct writeback wb;
+  /* The map hook's window (file-map.c): NULL or MAP_WINDOW bytes of the
+   * file at mw_start; mw_held bytes of it faulted in and not yet dropped.
+   */
+  char *mw;
+  uint64_t mw_start, mw_held;
 };
 
 static inline struct file_shared *
@@ -68,6 +73,7 @@ extern int file_trim (struct backend *b, uint64_t count, uint64_t offset,
                       uint32_t flags);
 
 /* engine/file-map.c (buffered handles) */
+extern void file_map_close (struct file_be *h);
 extern const void *file_map (struct backend *b, uint64_t count,
                              uint64_t offset);
 extern void file_unmap (struct backend *b, const void *addr, uint64_t count,

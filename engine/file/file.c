@@ -313,6 +313,7 @@ file_close (struct backend *b)
 
   if (h->sh->direct)
     file_aio_close (h);
+  file_map_close (h);
   writeback_finish (&h->wb);
   shared_unref (h->sh);
 }
