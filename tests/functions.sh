@@ -87,11 +87,15 @@ frag_image () {
     }' "$1" "$2" "$3" "${4:-$(($2 * $3))}"
 }
 
+# expect_fail CMD...: CMD fails cleanly (its status in $fail_rc).  A crash, a
+# signal, a timeout (124) or a missing command is not the failure a test
+# expects: it fails the test.
 expect_fail () {
-  if "$@" 2>"$tmp/err"; then
-    fail "expected failure: $*"
-  fi
+  fail_rc=0
+  "$@" 2>"$tmp/err" || fail_rc=$?
   cat "$tmp/err" >&2
+  [ "$fail_rc" -ne 0 ] || fail "expected failure: $*"
+  [ "$fail_rc" -lt 124 ] || fail "status $fail_rc (a crash, signal or timeout): $*"
 }
 
 # expect_error PATTERN CMD...: CMD fails with one line on stderr matching

@@ -29,14 +29,8 @@ cmp "$tmp/want.img" "$tmp/got.img" || fail "images differ"
 start_nbdkit src2 "${src[@]}"
 (sleep 2; restart_nbdkit src2 5 "${src[@]}") &
 bg=$!
-set +e
-timeout 120 $NBDFERRY -C 2 -R 2 --retries=2 --retry-delay=0.1 \
-  "$(nbd_uri src2)" "$(nbd_uri dst)" 2>"$tmp/err"
-r=$?
-set -e
-cat "$tmp/err" >&2
-[ $r -eq 1 ] || fail "exit status $r, expected 1"
-[ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "more than one line of error"
-grep -q 'failed at offset [0-9].*gave up after 2 retries' "$tmp/err" ||
-  fail "error does not name the offset and the retries"
+expect_error 'failed at offset [0-9].*gave up after 2 retries' \
+  timeout 120 $NBDFERRY -C 2 -R 2 --retries=2 --retry-delay=0.1 \
+  "$(nbd_uri src2)" "$(nbd_uri dst)"
+[ "$fail_rc" -eq 1 ] || fail "exit status $fail_rc, expected 1"
 wait $bg
