@@ -106,15 +106,17 @@ summary (const struct compare_stats *st, double secs)
            st->workers == 1 ? "" : "s", r, s, secs);
 }
 
-/* A mapped file that shrinks under a worker raises SIGBUS (the views are
- * faulted in when mapped, so only a race with a truncate gets here): an
- * error, exit 2, not a crash.
+/* A mapped file that shrinks under a worker raises SIGBUS where the
+ * compare reads past its new end (cached views are faulted in by the
+ * compare's own reads), as does a cached page evicted meanwhile and then
+ * unreadable: an error, exit 2, not a crash.
  */
 static void
 on_sigbus (int sig)
 {
-  static const char msg[] = "nbdferry compare: an image shrank while it "
-    "was being read (SIGBUS); --no-map reads with pread instead\n";
+  static const char msg[] = "nbdferry compare: an image shrank or could "
+    "not be read while it was mapped (SIGBUS); --no-map reads with pread "
+    "instead\n";
 
   ssize_t r = write (STDERR_FILENO, msg, sizeof msg - 1);
 

@@ -20,10 +20,12 @@ PROOF_SH_TESTS = \
 	tests/test-compare-device.sh \
 	tests/test-compare-map.sh \
 	tests/test-compare-pipe.sh \
+	tests/test-compare-cache.sh \
+	tests/test-compare-shrink.sh \
 	tests/test-rate.sh \
 	tests/test-salvage.sh
 TESTS += $(PROOF_SH_TESTS)
-EXTRA_DIST += $(PROOF_SH_TESTS) tests/blkhash.py
+EXTRA_DIST += $(PROOF_SH_TESTS) tests/blkhash.py tests/page-active.py
 
 man_MANS += nbdferry-compare.1
 CLEANFILES += nbdferry-compare.1 nbdferry-compare.pod

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include "file-internal.h"
 
@@ -36,6 +37,59 @@ populate (struct file_shared *sh, char *p, uint64_t len)
   }
 #endif
   return 0;
+}
+
+/* cachestat(2), Linux 6.5: the page cache's count of a file's range, one
+ * walk of its tree without a reference on each page (mincore takes one):
+ * a quarter of the time of mincore.  The number is the same on every
+ * architecture but alpha, where the call fails and mincore answers.
+ */
+#if defined (__linux__) && !defined (__alpha__)
+#ifndef __NR_cachestat
+#define __NR_cachestat 451
+#endif
+struct cstat_range { uint64_t off, len; };
+struct cstat { uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted,
+    nr_recently_evicted; };
+
+/* 1: [offset, offset + len) is all cached, 0: not, -1: cachestat failed. */
+static int
+cachestat_all (int fd, uint64_t offset, uint64_t len)
+{
+  struct cstat_range r = { offset, len };
+  struct cstat cs;
+  uint64_t page = sysconf (_SC_PAGESIZE);
+
+  if (syscall (__NR_cachestat, fd, &r, &cs, 0) == -1)
+    return -1;
+  return cs.nr_cache >= (len + page - 1) / page;
+}
+#else
+static int
+cachestat_all (int fd, uint64_t offset, uint64_t len)
+{
+  return -1;
+}
+#endif
+
+/* mincore(2): the same question asked of the view p of the range. */
+static bool
+mincore_all (char *p, uint64_t len)
+{
+  unsigned char vec[1024];
+  uint64_t page = sysconf (_SC_PAGESIZE), pos, n, i;
+
+  for (pos = 0; pos < len; pos += n * page) {
+    n = (len - pos + page - 1) / page;
+    if (n > sizeof vec)
+      n = sizeof vec;
+    if (mincore (p + pos, n * page, vec) == -1)
+      return false;
+    for (i = 0; i < n; ++i)
+      if (!(vec[i] & 1))
+        return false;
+  }
+  return true;
 }
 
 /* Views are cut from one mapping per MAP_WINDOW-aligned range of the
@@ -74,9 +128,26 @@ window (struct file_be *h, uint64_t count, uint64_t offset)
   p = mmap (NULL, MAP_WINDOW, PROT_READ, MAP_SHARED, h->sh->fd, start);
   if (p == MAP_FAILED)
     return NULL;
+  /* Not to be kept: unmapping a page of a VM_SEQ_READ mapping does not
+   * count as an access (vma_has_recency()), so a compare does not move
+   * the pages it looked at once to the active list.
+   */
+  madvise (p, MAP_WINDOW, MADV_SEQUENTIAL);
   h->mw = p;
   h->mw_start = start;
   return h->mw;
+}
+
+/* Whether every page of [offset, offset + len) (page-aligned; p maps it)
+ * is in the page cache: then it has been read, and faulting it in cannot
+ * fail but for a file that shrinks.
+ */
+static bool
+all_cached (int fd, char *p, uint64_t offset, uint64_t len)
+{
+  int r = cachestat_all (fd, offset, len);
+
+  return r != -1 ? r : mincore_all (p, len);
 }
 
 const void *
@@ -90,13 +161,21 @@ file_map (struct backend *b, uint64_t count, uint64_t offset)
   if (w == NULL)
     return NULL;
   p = w + (offset - h->mw_start);
-  /* Uncached data: one readahead of the whole view, not the fault path's
-   * page at a time (a cold 16 GiB sparse pair: 8.6 s -> 4.8 s; 0.03 s
-   * more when it is all cached).  A hint: its failure changes nothing.
+  /* Cached data is left to the page faults of the compare itself:
+   * faulting it in ahead (MADV_POPULATE_READ) goes through
+   * get_user_pages, which marks every page accessed, and a page read once
+   * (by a copy) is then moved to the active list in LRU-locked batches: a
+   * fifth of the CPU time (16 GiB sparse pair just read: 0.35 s -> 0.26 s).
+   * Uncached data: one readahead of the whole view, not the fault path's
+   * page at a time (a cold 16 GiB sparse pair: 8.6 s -> 4.8 s), and
+   * faulted in now, so an unreadable range fails here and is read with
+   * pread, which says where.
    */
-  posix_fadvise (sh->fd, offset - s, count + s, POSIX_FADV_WILLNEED);
-  if (populate (sh, p - s, count + s) == -1)
-    return NULL;
+  if (!all_cached (sh->fd, p - s, offset - s, count + s)) {
+    posix_fadvise (sh->fd, offset - s, count + s, POSIX_FADV_WILLNEED);
+    if (populate (sh, p - s, count + s) == -1)
+      return NULL;
+  }
   h->mw_held += count + s;
   return p;
 }
