@@ -201,6 +201,9 @@ show_plan (const struct copy_stats *st)
            st->workers, st->workers == 1 ? "" : "s", p->align, p->data,
            p->zero, p->sparse,
            st->zero_reason ? "reads as zero" : "may hold data");
+  fprintf (stderr, "nbdferry: requests in flight per worker: %u, up to %u"
+           " (deepest reached: %u)\n", st->depth_start, st->depth_max,
+           atomic_load (&st->depth_reached));
   if (st->zero_reason)
     fprintf (stderr, "nbdferry: destination known zero from: %s\n",
              st->zero_reason);

@@ -156,15 +156,18 @@ static struct opt options[] = {
     .help = "Use N worker threads (0, the default: one per CPU for local "
     "endpoints, one per connection when a side is NBD)" },
   { "requests", 'R', "N", .count = &cl.copy.requests, .max = UINT_MAX,
-    .help = "Keep up to N requests in flight per worker (default 64; "
+    .help = "Keep at most N requests in flight per worker (default 64; "
     "--queue-size bounds them too)" },
   { "request-size", 0, "SIZE", .size = &cl.copy.request_size,
     .help = "Size of each read and write; clamped into both sides' "
     "block-size limits (default 1M for local endpoints, 256k when a side "
     "is NBD)" },
   { "queue-size", 0, "SIZE", .size = &cl.copy.queue_size,
-    .help = "Bytes of data in flight per worker, that is per NBD connection "
-    "(default 4M: nbdcopy's 16M buys no speed here and costs 48 MiB)" },
+    .help = "At most SIZE bytes of data in flight per worker, that is per "
+    "NBD connection.  A worker starts with 4M (or SIZE if less) and goes "
+    "deeper only while the round trip, not the transfer, takes the time "
+    "(default: 4M for local endpoints; 24M shared by the workers when a "
+    "side is NBD, so 6M each over 4 connections)" },
   { "sparse", 'S', "SIZE", .size = &cl.copy.sparse, .zero_ok = true,
     .help = "Detect zero blocks of SIZE bytes in the data and do not write "
     "them (default 4096; 0 disables)" },
@@ -297,7 +300,7 @@ parse_cmdline (int argc, char *argv[], struct cmdline *out)
   int r;
 
   cl = (struct cmdline) {
-    .copy = { .requests = 64, .queue_size = 4 << 20, .sparse = 4096 },
+    .copy = { .requests = 64, .sparse = 4096 },
     .connections = 4, .progress_fd = -1,
     .retry_delay = 1, .connect_timeout = 60, .request_timeout = 300,
   };

@@ -104,6 +104,9 @@ extern void copy_worker_ready (struct copy *cp);
 extern int copy_salvage (struct copy *cp, struct backend *src, char *buf,
                          uint64_t offset, uint64_t count, int err);
 
+/* A worker's depth grew to n requests in flight. */
+extern void copy_depth_reached (struct copy *cp, unsigned n);
+
 /* Credit completed bytes of the source. */
 extern void copy_progress (struct copy *cp, uint64_t bytes);
 

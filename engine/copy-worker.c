@@ -16,6 +16,8 @@
 #include <sys/mman.h>
 
 #include "blkhash.h"
+#include "clock.h"
+#include "copy-depth.h"
 #include "copy-internal.h"
 #include "error.h"
 #include "dirty.h"
@@ -36,6 +38,7 @@ struct slot {
   char *buf;                    /* in w->bufs, mapped on first use */
   uint64_t offset, count;       /* what the buffer holds */
   unsigned pending;             /* ops still using the buffer */
+  double taken;                 /* when get_slot handed it out */
   struct slot *next_free;
 };
 
@@ -57,6 +60,8 @@ struct worker {
   const struct plan *plan;
   bool sync;                    /* --synchronous: no async hooks */
   struct slot *slots, *free_slots;
+  unsigned used;                /* slots taken and not yet released */
+  struct depth depth;           /* how many may be (copy-depth.c) */
   char *bufs;                   /* the slots' buffers (map_buffers) */
   struct op *free_ops;
   struct op *done_head, **done_tail;
@@ -110,11 +115,20 @@ new_op (struct worker *w, enum op_kind kind, struct slot *s,
 }
 
 static void
+put_slot (struct worker *w, struct slot *s)
+{
+  s->next_free = w->free_slots;
+  w->free_slots = s;
+  w->used--;
+}
+
+static void
 release_slot (struct worker *w, struct slot *s)
 {
   if (--s->pending == 0) {
-    s->next_free = w->free_slots;
-    w->free_slots = s;
+    put_slot (w, s);
+    if (depth_sample (&w->depth, monotonic_seconds () - s->taken))
+      copy_depth_reached (w->cp, w->depth.now);
   }
 }
 
@@ -362,15 +376,22 @@ get_slot (struct worker *w)
 {
   struct slot *s;
 
-  while (w->free_slots == NULL && !atomic_load (&w->cp->stop))
+  /* The free list is a stack: a slot past the deepest ever reached is
+   * never taken, so its pages are never touched.
+   */
+  while (w->used >= w->depth.now && !atomic_load (&w->cp->stop)) {
+    depth_starved (&w->depth);
     step (w);
-  if ((s = w->free_slots) == NULL)
+  }
+  if (w->used >= w->depth.now || (s = w->free_slots) == NULL)
     return NULL;
   if (w->bufs == NULL && map_buffers (w) == -1) {
     oom (w);
     return NULL;
   }
   w->free_slots = s->next_free;
+  w->used++;
+  s->taken = monotonic_seconds ();
   return s;
 }
 
@@ -387,8 +408,7 @@ read_range (struct worker *w, uint64_t offset, uint64_t count)
     s->offset = offset;
     s->count = n;
     if ((op = new_op (w, OP_READ, s, offset, n)) == NULL) {
-      s->next_free = w->free_slots;
-      w->free_slots = s;
+      put_slot (w, s);
       return oom (w);
     }
     submit (w, op);
@@ -496,6 +516,7 @@ worker_init (struct worker *w, struct copy *cp)
     w->dst = w->src ? backend_dup (cp->dst) : NULL;
   }
   dirty_init (&w->dirty, w->src, cp->stats->plan.align);
+  depth_init (&w->depth, cp->stats->depth_start, cp->slots);
   w->slots = calloc (cp->slots, sizeof *w->slots);
   if (w->src == NULL || w->dst == NULL || w->slots == NULL)
     return -1;

@@ -70,6 +70,16 @@ copy_progress (struct copy *cp, uint64_t bytes)
 }
 
 void
+copy_depth_reached (struct copy *cp, unsigned n)
+{
+  unsigned old = atomic_load (&cp->stats->depth_reached);
+
+  while (n > old &&
+         !atomic_compare_exchange_weak (&cp->stats->depth_reached, &old, n))
+    ;
+}
+
+void
 copy_hash (struct copy *cp, const void *buf, uint64_t offset, uint64_t count)
 {
   if (cp->opts->blkhash &&
@@ -184,30 +194,59 @@ check_sizes (struct copy *cp)
  */
 #define NBD_DEFAULT_REQUEST (256 * 1024)
 
+/* A worker starts with this much in flight (or --queue-size, if less) and
+ * goes deeper only while round trips dominate (copy-depth.h): up to
+ * --queue-size, or by default (where a side is NBD) up to a share of
+ * DEPTH_BUDGET_BYTES.  The
+ * budget keeps peak RSS under nbdcopy's (39 MiB on a 5 ms source: about
+ * 8 MiB of it is libraries), whose buffers are its own 64 MiB in flight.
+ */
+#define DEPTH_START_BYTES (4 * 1024 * 1024)
+#define DEPTH_BUDGET_BYTES (24 * 1024 * 1024)
+
+/* Slots per worker (the most requests in flight) and where each starts. */
+static void
+plan_depth (struct copy *cp, bool nbd)
+{
+  const struct copy_opts *o = cp->opts;
+  struct copy_stats *st = cp->stats;
+  uint64_t data = st->plan.data, slots, queue = o->queue_size;
+
+  /* --queue-size bounds the bytes in flight per worker (per connection,
+   * as in nbdcopy).  Local I/O's round trip is the disk's own queue: no
+   * deeper than the start by default.
+   */
+  if (queue == 0)
+    queue = nbd ? DEPTH_BUDGET_BYTES / st->workers : DEPTH_START_BYTES;
+  if (queue < DEPTH_START_BYTES && !o->queue_size)
+    queue = DEPTH_START_BYTES;
+  slots = o->requests ? o->requests : 64;
+  if (slots * data > queue)
+    slots = queue / data;
+  if (slots > COPY_MAX_SLOTS)
+    slots = COPY_MAX_SLOTS;
+  if (slots < 1 || o->synchronous)
+    slots = 1;
+  cp->slots = st->depth_max = slots;
+  slots = DEPTH_START_BYTES / data;
+  st->depth_start = slots < 1 ? 1 : slots < cp->slots ? slots : cp->slots;
+  st->depth_reached = st->depth_start;
+}
+
 static void
 plan_copy (struct copy *cp)
 {
   const struct copy_opts *o = cp->opts;
   struct plan *p = &cp->stats->plan;
   bool nbd = is_nbd (cp->src) || is_nbd (cp->dst);
-  uint64_t req = o->request_size, slots;
+  uint64_t req = o->request_size;
 
   if (req == 0 && nbd)
     req = NBD_DEFAULT_REQUEST;
   plan_requests (cp->src->bs, cp->dst->bs, req, o->sparse, p);
   if (!o->request_size)
     p->note[0] = '\0';         /* our own default, not worth a note */
-  /* --queue-size bounds the bytes in flight per worker (per connection,
-   * as in nbdcopy).
-   */
-  slots = o->requests ? o->requests : 64;
-  if (o->queue_size && slots * p->data > o->queue_size)
-    slots = o->queue_size / p->data;
-  if (slots > COPY_MAX_SLOTS)
-    slots = COPY_MAX_SLOTS;
-  if (slots < 1 || o->synchronous)
-    slots = 1;
-  cp->slots = slots;
+  plan_depth (cp, nbd);
 }
 
 /* The plan stays aligned to the raw sink's blocks, so the bulk goes to it

@@ -69,6 +69,11 @@ struct copy_stats {
                                  * by the caller, from dirty_total) */
   unsigned workers;
   struct plan plan;
+  /* Requests in flight per worker (engine/copy-depth.h): where each
+   * starts, how deep it may go, and the deepest any went.
+   */
+  unsigned depth_start, depth_max;
+  atomic_uint depth_reached;
   uint64_t tail;                /* bytes past dst's last whole block, done
                                  * by read-modify-write (0: none) */
   struct bad_ranges unreadable; /* --salvage: what could not be read */

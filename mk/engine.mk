@@ -7,6 +7,7 @@ libengine_a_SOURCES += \
 	engine/clock.h \
 	engine/copy.c engine/copy.h engine/copy-internal.h \
 	engine/copy-checkpoint.c engine/copy-stream.c \
+	engine/copy-depth.c engine/copy-depth.h \
 	engine/copy-worker.c \
 	engine/copy-zero.c \
 	engine/dirty.c engine/dirty.h \
@@ -21,9 +22,9 @@ libengine_a_SOURCES += \
 	engine/zero.c engine/zero.h
 
 check_PROGRAMS += tests/test-blocksize tests/test-extents tests/test-zero \
-	tests/test-errors tests/test-contract tests/test-vector
+	tests/test-errors tests/test-contract tests/test-vector tests/test-copy-depth
 TESTS += tests/test-blocksize tests/test-extents tests/test-zero tests/test-errors \
-	tests/test-contract tests/test-vector
+	tests/test-contract tests/test-vector tests/test-copy-depth
 tests_test_blocksize_SOURCES = tests/test-blocksize.c tests/unit.h
 tests_test_blocksize_LDADD = libengine.a $(ALL_LIBS)
 tests_test_extents_SOURCES = tests/test-extents.c tests/unit.h
@@ -36,6 +37,8 @@ tests_test_contract_SOURCES = tests/test-contract.c tests/mem.h tests/unit.h
 tests_test_contract_LDADD = libengine.a $(ALL_LIBS)
 tests_test_vector_SOURCES = tests/test-vector.c tests/unit.h
 tests_test_vector_LDADD = libengine.a $(ALL_LIBS)
+tests_test_copy_depth_SOURCES = tests/test-copy-depth.c tests/unit.h
+tests_test_copy_depth_LDADD = libengine.a $(ALL_LIBS)
 EXTRA_DIST += tests/run-unit
 
 ENGINE_SH_TESTS = \
