@@ -94,6 +94,7 @@ backend_open_done (struct backend *b)
 {
   struct backend *l;
   uint64_t raw[BS_NR];
+  int64_t hole;
   int w, flags;
 
   ASK (is_stream);
@@ -135,6 +136,12 @@ backend_open_done (struct backend *b)
   ASK (can_multi_conn);
   ASK (can_cache);
   ASK (is_local);
+  l = LAYER (b, coalesce);
+  if ((hole = l->ops->coalesce ? l->ops->coalesce (l) : 0) == -1) {
+    set_error_errno ("%s: coalesce", b->name);
+    return -1;
+  }
+  b->coalesce = hole;
   b->has_aio = LAYER (b, aio_get_fd)->ops->aio_get_fd != NULL;
   return 0;
 }

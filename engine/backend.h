@@ -97,6 +97,13 @@ struct backend_ops {
    * round trips to a server.
    */
   int (*is_local) (struct backend *b);
+  /* Bytes: the longest hole known to read as zero that is worth reading
+   * together with the data on both sides of it, because a request costs
+   * this endpoint more than reading that many bytes (an NBD server: a
+   * round trip and the server's work per request).  0 (or NULL): never;
+   * a local file reads a hole for CPU and saves nothing.  -1 error.
+   */
+  int64_t (*coalesce) (struct backend *b);
 
   /* Returns 0.  Exception: a stream's pread returns the bytes read, which
    * is less than count only at the end of the stream (0 at the end).
@@ -178,6 +185,7 @@ struct backend_ops {
   int64_t size;                 /* -1 for a stream of unknown size */   \
   uint64_t bs[BS_NR];           /* limits after defaults and rules */   \
   unsigned init;                /* INIT_SPARSE | INIT_ZERO */           \
+  uint64_t coalesce;            /* longest hole read with data, or 0 */ \
   bool can_write, can_zero, can_fast_zero, can_trim, can_flush,         \
     can_fua, can_extents, can_multi_conn, can_cache, is_stream,         \
     is_local, has_aio;

@@ -107,6 +107,33 @@ extern int copy_salvage (struct copy *cp, struct backend *src, char *buf,
 /* A worker's depth grew to n requests in flight. */
 extern void copy_depth_reached (struct copy *cp, unsigned n);
 
+/* Coalesced reads (copy-coalesce.c), for a source whose `coalesce` answer
+ * is not 0.  The run of data that begins at extent *i of l (data): it goes
+ * on across each hole that reads as zero and is at most max_hole bytes,
+ * while data follows it.  Returns where the run ends; *i is its last
+ * extent.
+ */
+struct extent;
+struct extent_list;
+extern uint64_t coalesce_run (const struct extent_list *l, size_t *i,
+                              uint64_t max_hole);
+/* The extents of l in [offset, offset+count) into map (what one read of
+ * the run covers), from the index *cursor on (advanced past the extents
+ * before offset); map is left empty when the range is all data.  0 or -1.
+ */
+extern int coalesce_map (struct extent_list *map, const struct extent_list *l,
+                         size_t *cursor, uint64_t offset, uint64_t count);
+/* A read of [offset, offset+count) into buf failed with err.  With a map
+ * (the read crossed holes), read its data pieces again one by one and
+ * zero its holes, salvaging only the pieces that still fail; without,
+ * salvage the whole read.  0, or the error and in *failed the range it
+ * belongs to.
+ */
+extern int coalesce_read_again (struct copy *cp, struct backend *src,
+                                char *buf, uint64_t offset, uint64_t count,
+                                const struct extent_list *map, int err,
+                                struct extent *failed);
+
 /* Credit completed bytes of the source. */
 extern void copy_progress (struct copy *cp, uint64_t bytes);
 

@@ -26,17 +26,10 @@
 
 enum op_kind { OP_READ, OP_WRITE, OP_ZERO };
 
-/* Holes shorter than this between data are read with it from a remote
- * source: a request costs more than that many bytes on the wire (nbdkit
- * file, 4 KiB every 8 KiB to null: 2.5-3.6 s of CPU in 524,288 reads, 1.4 s
- * in reads over the holes; 60 KiB holes are not worth it).  A local file
- * gains nothing: its extents cost the same lseeks either way.
- */
-#define MERGE_HOLE (32 * 1024)
-
 struct slot {
   char *buf;                    /* in w->bufs, mapped on first use */
   uint64_t offset, count;       /* what the buffer holds */
+  struct extent_list map;       /* its extents when it crosses holes */
   unsigned pending;             /* ops still using the buffer */
   double taken;                 /* when get_slot handed it out */
   struct slot *next_free;
@@ -225,15 +218,17 @@ zero_range (struct worker *w, uint64_t offset, uint64_t count)
   }
 }
 
-/* A read has landed: write its data runs, zero or skip its zero runs. */
+/* Data of the source in s: write its data runs, zero or skip its zero
+ * runs.
+ */
 static void
-write_slot (struct worker *w, struct slot *s)
+write_data (struct worker *w, struct slot *s, uint64_t offset, uint64_t count)
 {
-  uint64_t sparse = w->plan->sparse, pos = 0;
+  uint64_t sparse = w->plan->sparse, pos = offset - s->offset;
+  uint64_t end = pos + count;
 
-  s->pending++;                 /* hold the buffer while submitting */
-  while (pos < s->count && !atomic_load (&w->cp->stop)) {
-    uint64_t left = s->count - pos, n;
+  while (pos < end && !atomic_load (&w->cp->stop)) {
+    uint64_t left = end - pos, n;
 
     if (sparse) {
       n = zero_run (s->buf + pos, left, sparse, true);
@@ -246,11 +241,30 @@ write_slot (struct worker *w, struct slot *s)
     }
     else
       n = left;
-    if (!queue_dst (w, OP_WRITE, s, s->offset + pos, n)) {
-      oom (w);
-      break;
-    }
+    if (!queue_dst (w, OP_WRITE, s, s->offset + pos, n))
+      return oom (w);
     pos += n;
+  }
+}
+
+/* A read has landed: its data is written, its holes (a coalesced read's
+ * map) are holes.
+ */
+static void
+write_slot (struct worker *w, struct slot *s)
+{
+  size_t i;
+
+  s->pending++;                 /* hold the buffer while submitting */
+  if (s->map.len == 0)
+    write_data (w, s, s->offset, s->count);
+  for (i = 0; i < s->map.len && !atomic_load (&w->cp->stop); ++i) {
+    const struct extent *e = &s->map.ptr[i];
+
+    if (e->type & EXTENT_ZERO)
+      zero_range (w, e->offset, e->length);
+    else
+      write_data (w, s, e->offset, e->length);
   }
   release_slot (w, s);
 }
@@ -263,12 +277,18 @@ process (struct worker *w, struct op *op)
 
   w->in_flight--;
   if (op->err && op->kind == OP_READ) {
-    int err = copy_salvage (cp, w->src, op->slot->buf, op->offset,
-                            op->count, op->err);
+    struct extent failed;
+    int err = coalesce_read_again (cp, w->src, op->slot->buf, op->offset,
+                                   op->count, &op->slot->map, op->err,
+                                   &failed);
     if (err != op->err) {       /* salvage's own outcome */
       free (op->why);
       op->why = err ? strdup (last_error (err)) : NULL;
       op->err = err;
+    }
+    if (err) {
+      op->offset = failed.offset;
+      op->count = failed.length;
     }
   }
   if (op->err) {
@@ -395,8 +415,13 @@ get_slot (struct worker *w)
   return s;
 }
 
+/* Read [offset, offset+count) in planned requests.  A coalesced run
+ * (map_from: its first extent in w->ext, else SIZE_MAX) gives each read
+ * its part of the map.
+ */
 static void
-read_range (struct worker *w, uint64_t offset, uint64_t count)
+read_range (struct worker *w, uint64_t offset, uint64_t count,
+            size_t map_from)
 {
   while (count > 0 && !copy_halted (w->cp)) {
     uint64_t n = count < w->plan->data ? count : w->plan->data;
@@ -407,6 +432,12 @@ read_range (struct worker *w, uint64_t offset, uint64_t count)
       return;
     s->offset = offset;
     s->count = n;
+    extents_reset (&s->map, offset, offset + n);
+    if (map_from != SIZE_MAX &&
+        coalesce_map (&s->map, &w->ext, &map_from, offset, n) == -1) {
+      put_slot (w, s);
+      return oom (w);
+    }
     if ((op = new_op (w, OP_READ, s, offset, n)) == NULL) {
       put_slot (w, s);
       return oom (w);
@@ -458,8 +489,6 @@ copy_range (struct worker *w, uint64_t start, uint64_t end)
   }
   if (r == 0)
     r = extents_align_data (&w->ext, w->plan->align, &w->scratch);
-  if (r == 0 && !w->src->is_local)
-    extents_merge_holes (&w->ext, MERGE_HOLE, w->plan->sparse);
   if (r == -1)
     return copy_fail (cp, w->src, "extents", start, end - start, errno);
 
@@ -471,8 +500,13 @@ copy_range (struct worker *w, uint64_t start, uint64_t end)
         copy_hash (cp, NULL, e->offset, e->length);
       zero_range (w, e->offset, e->length);
     }
-    else
-      read_range (w, e->offset, e->length);
+    else {
+      size_t first = i;
+      uint64_t run_end = coalesce_run (&w->ext, &i, w->src->coalesce);
+
+      read_range (w, e->offset, run_end - e->offset,
+                  i > first ? first : SIZE_MAX);
+    }
   }
 }
 
@@ -521,6 +555,7 @@ worker_init (struct worker *w, struct copy *cp)
   if (w->src == NULL || w->dst == NULL || w->slots == NULL)
     return -1;
   for (i = 0; i < cp->slots; ++i) {
+    extents_init (&w->slots[i].map, 0, 0);
     w->slots[i].next_free = w->free_slots;
     w->free_slots = &w->slots[i];
   }
@@ -530,6 +565,8 @@ worker_init (struct worker *w, struct copy *cp)
 static void
 worker_free (struct worker *w)
 {
+  unsigned i;
+
   /* Buffers may be freed only when the backends hold none. */
   while (w->in_flight > 0) {
     unsigned before = w->in_flight;
@@ -550,6 +587,8 @@ worker_free (struct worker *w)
   }
   if (w->bufs)
     munmap (w->bufs, w->cp->slots * round_up (w->plan->data, 4096));
+  for (i = 0; w->slots && i < w->cp->slots; ++i)
+    extents_free (&w->slots[i].map);
   free (w->slots);
   extents_free (&w->ext);
   extents_free (&w->scratch);

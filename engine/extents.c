@@ -181,27 +181,3 @@ extents_align_data (struct extent_list *l, uint64_t align,
   *scratch = tmp;
   return 0;
 }
-
-void
-extents_merge_holes (struct extent_list *l, uint64_t max_hole, uint64_t grain)
-{
-  size_t i, out = 0;
-
-  if (max_hole == 0 || grain == 0)
-    return;
-  for (i = 0; i < l->len; ++i) {
-    const struct extent *e = &l->ptr[i];
-    struct extent *run = out > 0 ? &l->ptr[out - 1] : NULL;
-
-    /* After append's merging, a zero extent's neighbours are data. */
-    if (run && !(run->type & EXTENT_ZERO) && (e->type & EXTENT_ZERO) &&
-        i + 1 < l->len && e->length < max_hole &&
-        (e->offset - run->offset) % grain == 0 && e->length % grain == 0) {
-      run->length += e->length + l->ptr[i + 1].length;
-      i++;
-      continue;
-    }
-    l->ptr[out++] = *e;
-  }
-  l->len = out;
-}

@@ -68,12 +68,3 @@ extern int extents_fill (struct backend *b, uint64_t offset, uint64_t count,
  */
 extern int extents_align_data (struct extent_list *l, uint64_t align,
                                struct extent_list *scratch);
-
-/* Turn each zero extent shorter than max_hole that lies between two data
- * extents into data, where it starts and ends on grain boundaries counted
- * from its data run's start: reading a short hole costs less than another
- * request, and zero detection at grain granularity finds it again in the
- * buffer.  max_hole 0 changes nothing.
- */
-extern void extents_merge_holes (struct extent_list *l, uint64_t max_hole,
-                                 uint64_t grain);

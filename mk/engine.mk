@@ -6,7 +6,7 @@ libengine_a_SOURCES += \
 	engine/cleanup.h \
 	engine/clock.h \
 	engine/copy.c engine/copy.h engine/copy-internal.h \
-	engine/copy-checkpoint.c engine/copy-stream.c \
+	engine/copy-checkpoint.c engine/copy-coalesce.c engine/copy-stream.c \
 	engine/copy-depth.c engine/copy-depth.h \
 	engine/copy-worker.c \
 	engine/copy-zero.c \
@@ -22,9 +22,10 @@ libengine_a_SOURCES += \
 	engine/zero.c engine/zero.h
 
 check_PROGRAMS += tests/test-blocksize tests/test-extents tests/test-zero \
-	tests/test-errors tests/test-contract tests/test-vector tests/test-copy-depth
+	tests/test-errors tests/test-contract tests/test-vector tests/test-copy-depth \
+	tests/test-coalesce
 TESTS += tests/test-blocksize tests/test-extents tests/test-zero tests/test-errors \
-	tests/test-contract tests/test-vector tests/test-copy-depth
+	tests/test-contract tests/test-vector tests/test-copy-depth tests/test-coalesce
 tests_test_blocksize_SOURCES = tests/test-blocksize.c tests/unit.h
 tests_test_blocksize_LDADD = libengine.a $(ALL_LIBS)
 tests_test_extents_SOURCES = tests/test-extents.c tests/unit.h
@@ -39,6 +40,8 @@ tests_test_vector_SOURCES = tests/test-vector.c tests/unit.h
 tests_test_vector_LDADD = libengine.a $(ALL_LIBS)
 tests_test_copy_depth_SOURCES = tests/test-copy-depth.c tests/unit.h
 tests_test_copy_depth_LDADD = libengine.a $(ALL_LIBS)
+tests_test_coalesce_SOURCES = tests/test-coalesce.c tests/unit.h
+tests_test_coalesce_LDADD = libengine.a $(ALL_LIBS)
 EXTRA_DIST += tests/run-unit
 
 ENGINE_SH_TESTS = \

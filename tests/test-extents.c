@@ -98,40 +98,6 @@ test_align_data (void)
   extents_free (&scratch);
 }
 
-/* Short holes between data become data where they are whole grains from
- * the run's start; long, unaligned, leading and trailing ones stay.
- */
-static void
-test_merge_holes (void)
-{
-  struct extent_list l;
-  const uint32_t Z = EXTENT_HOLE|EXTENT_ZERO;
-
-  extents_init (&l, 0, 100000);
-  CHECK (extents_add (&l, 0, 4096, Z) == 0);            /* leading: stays */
-  CHECK (extents_add (&l, 4096, 4096, 0) == 0);
-  CHECK (extents_add (&l, 8192, 4096, Z) == 0);         /* merged */
-  CHECK (extents_add (&l, 12288, 4096, 0) == 0);
-  CHECK (extents_add (&l, 16384, 8192, Z) == 0);        /* merged */
-  CHECK (extents_add (&l, 24576, 100, 0) == 0);
-  CHECK (extents_add (&l, 24676, 4096, Z) == 0);        /* off grain: stays */
-  CHECK (extents_add (&l, 28772, 1000, 0) == 0);
-  CHECK (extents_add (&l, 29772, 40000, Z) == 0);       /* too long: stays */
-  CHECK (extents_add (&l, 69772, 4096, 0) == 0);
-  CHECK (extents_add (&l, 73868, 26132, Z) == 0);       /* trailing: stays */
-  extents_merge_holes (&l, 32768, 4096);
-  CHECK_EQ (l.len, 7);
-  CHECK_EQ (l.ptr[1].offset, 4096);
-  CHECK_EQ (l.ptr[1].length, 20580);
-  CHECK (l.ptr[1].type == 0);
-  CHECK (l.ptr[2].type == Z && l.ptr[2].offset == 24676);
-  CHECK (l.ptr[4].type == Z && l.ptr[4].length == 40000);
-  CHECK (l.ptr[6].type == Z && l.ptr[6].offset == 73868);
-  extents_merge_holes (&l, 0, 4096);                    /* 0: unchanged */
-  CHECK_EQ (l.len, 7);
-  extents_free (&l);
-}
-
 /* A zero run described past the end is remembered as far as it goes. */
 static void
 test_zero_end (void)
@@ -170,7 +136,6 @@ main (void)
   test_bounded ();
   test_first_must_hold_start ();
   test_align_data ();
-  test_merge_holes ();
   test_zero_end ();
   UNIT_EXIT ();
 }

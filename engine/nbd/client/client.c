@@ -310,6 +310,19 @@ client_can_extents (struct backend *b)
   return r == -1 ? nbd_client_error (c) : r;
 }
 
+/* A request costs a round trip and the server's work: a hole known to
+ * read as zero of up to this many bytes between data is cheaper to read
+ * with it than to go around (measured on nbdkit file, DESIGN.md
+ * "Coalesced reads").
+ */
+#define COALESCE_HOLE (16 * 1024)
+
+static int64_t
+client_coalesce (struct backend *b __attribute__ ((unused)))
+{
+  return COALESCE_HOLE;
+}
+
 /* The old handle is closed only once a new one is up, so that a failed
  * attempt leaves a (broken) handle for the hooks to fail on.
  */
@@ -359,6 +372,7 @@ static const struct backend_ops nbd_client_ops = {
   .can_extents = client_can_extents,
   .can_multi_conn = client_can_multi_conn,
   .can_cache = client_can_cache,
+  .coalesce = client_coalesce,
   .pread = nbd_client_pread,
   .pwrite = nbd_client_pwrite,
   .zero = nbd_client_zero,
