@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "blocksize.h"
 #include "copy-internal.h"
 #include "extents.h"
 
@@ -84,4 +85,57 @@ coalesce_read_again (struct copy *cp, struct backend *src, char *buf,
     }
   }
   return 0;
+}
+
+/* Probing (DESIGN.md "Coalesced reads"): a unit whose full map had at
+ * least one extent per PROBE_DENSE bytes and was read for at least 15/16
+ * of it bought nothing with its map but the server's work for each
+ * extent; the next unit is read in PROBE_WINDOW pieces, each after a
+ * one-extent question that finds a long hole where it starts.  A probed
+ * unit in which zero detection found long zero runs (over an eighth of it)
+ * has its next unit mapped in full again.
+ */
+#define PROBE_DENSE (64 * 1024)
+
+bool
+coalesce_probing (const struct copy *cp, const struct backend *src,
+                  const struct map_sense *m)
+{
+  return m->probe && src->coalesce > 0 && src->can_extents &&
+    cp->stats->plan.sparse > 0 && !cp->opts->dirty && !cp->opts->no_extents;
+}
+
+void
+coalesce_mapped (struct map_sense *m, const struct extent_list *l,
+                 uint64_t read)
+{
+  uint64_t range = l->end - l->start;
+
+  m->probe = l->len > 1 && l->len >= range / PROBE_DENSE &&
+    read >= range - range / 16;
+}
+
+void
+coalesce_probed (struct map_sense *m, uint64_t range)
+{
+  m->probe = m->long_zero < range / 8;
+  m->long_zero = 0;
+}
+
+uint64_t
+coalesce_probe_hole (struct backend *src, uint64_t offset, uint64_t end,
+                     uint64_t align, struct extent_list *scratch)
+{
+  uint64_t n;
+
+  /* Extents are advice: a failed question reads the window as data. */
+  extents_reset (scratch, offset, end);
+  if (backend_extents (src, end - offset, offset, F_REQ_ONE, scratch) == -1 ||
+      scratch->len == 0 || !(scratch->ptr[0].type & EXTENT_ZERO) ||
+      scratch->ptr[0].offset > offset)
+    return 0;
+  n = scratch->ptr[0].length - (offset - scratch->ptr[0].offset);
+  if (offset + n < end)
+    n = round_down (n, align);
+  return n > src->coalesce ? n : 0;
 }

@@ -134,6 +134,30 @@ extern int coalesce_read_again (struct copy *cp, struct backend *src,
                                 const struct extent_list *map, int err,
                                 struct extent *failed);
 
+/* Probing a fragmented source's units instead of mapping them in full
+ * (copy-coalesce.c): a worker's sense of the units it copies.
+ */
+struct map_sense {
+  bool probe;                   /* read the next unit by probing */
+  uint64_t long_zero;           /* zero runs over `coalesce` found in it */
+};
+#define PROBE_WINDOW (4 * 1024 * 1024)
+/* The next unit is to be probed. */
+extern bool coalesce_probing (const struct copy *cp, const struct backend *src,
+                              const struct map_sense *m);
+/* A unit was mapped in full (l) and read bytes of it were read. */
+extern void coalesce_mapped (struct map_sense *m, const struct extent_list *l,
+                             uint64_t read);
+/* A unit of range bytes was probed (m->long_zero counted meanwhile). */
+extern void coalesce_probed (struct map_sense *m, uint64_t range);
+/* The long hole (over src->coalesce, whole blocks of align unless it
+ * reaches end) that starts at offset, from a one-extent question: its
+ * length, or 0 where the window is to be read.
+ */
+extern uint64_t coalesce_probe_hole (struct backend *src, uint64_t offset,
+                                     uint64_t end, uint64_t align,
+                                     struct extent_list *scratch);
+
 /* Credit completed bytes of the source. */
 extern void copy_progress (struct copy *cp, uint64_t bytes);
 

@@ -68,6 +68,7 @@ struct worker {
    * one per unit.
    */
   uint64_t hole_start, hole_end;
+  struct map_sense sense;       /* map the next unit, or probe it */
 };
 
 static void
@@ -233,6 +234,8 @@ write_data (struct worker *w, struct slot *s, uint64_t offset, uint64_t count)
     if (sparse) {
       n = zero_run (s->buf + pos, left, sparse, true);
       if (n) {
+        if (n > w->src->coalesce)
+          w->sense.long_zero += n;
         zero_range (w, s->offset + pos, n);
         pos += n;
         continue;
@@ -470,12 +473,40 @@ source_extents (struct worker *w, uint64_t start, uint64_t end)
   return r;
 }
 
+/* A unit of a fragmented source, probed instead of mapped in full. */
+static void
+probe_range (struct worker *w, uint64_t start, uint64_t end)
+{
+  uint64_t pos = start;
+
+  while (pos < end && !copy_halted (w->cp)) {
+    uint64_t n = coalesce_probe_hole (w->src, pos, end, w->plan->align,
+                                      &w->scratch);
+
+    if (n) {
+      if (!w->redo)
+        copy_hash (w->cp, NULL, pos, n);
+      zero_range (w, pos, n);
+    }
+    else {
+      n = end - pos < PROBE_WINDOW ? end - pos : PROBE_WINDOW;
+      read_range (w, pos, n, SIZE_MAX);
+    }
+    pos += n;
+  }
+  coalesce_probed (&w->sense, end - start);
+}
+
 static void
 copy_range (struct worker *w, uint64_t start, uint64_t end)
 {
   struct copy *cp = w->cp;
+  uint64_t read = 0;
   size_t i;
   int r;
+
+  if (coalesce_probing (cp, w->src, &w->sense))
+    return probe_range (w, start, end);
 
   /* Extents are an optimisation: where they fail, read it all as data. */
   r = cp->opts->no_extents || !w->src->can_extents ? -1
@@ -506,8 +537,11 @@ copy_range (struct worker *w, uint64_t start, uint64_t end)
 
       read_range (w, e->offset, run_end - e->offset,
                   i > first ? first : SIZE_MAX);
+      read += run_end - e->offset;
     }
   }
+  if (w->src->coalesce && r == 0)
+    coalesce_mapped (&w->sense, &w->ext, read);
 }
 
 /* A unit: all of it, or for a delta copy only the ranges that changed. */

@@ -32,6 +32,7 @@ NBD_CLIENT_TESTS = \
 	tests/test-nbd-frag-reads.sh \
 	tests/test-nbd-latency-depth.sh \
 	tests/test-nbd-frag-salvage.sh \
+	tests/test-nbd-frag-probe.sh \
 	tests/test-nbd-error-src.sh \
 	tests/test-nbd-error-dst.sh \
 	tests/test-nbd-open-errors.sh \
