@@ -58,6 +58,7 @@ SERVE_TESTS = \
 	tests/test-serve-socket-activation.sh
 TESTS += $(SERVE_TESTS)
 EXTRA_DIST += $(SERVE_TESTS) tests/serve-functions.sh tests/tls-starttls.py \
+	tests/nbdwire.py \
 	tests/nbd-flood.py
 
 # The server against libnbd over a socketpair, with an in-memory backend

@@ -4,34 +4,15 @@
 # queue COUNT reads of SIZE bytes and never read a reply; hold for HOLD
 # seconds, then close everything.
 # Usage: python3 nbd-flood.py SOCKET CONNS COUNT SIZE HOLD
-import socket, struct, sys, time
+import struct, sys, time
+from nbdwire import *
 
-OPTS_MAGIC, REP_MAGIC = 0x49484156454F5054, 0x3e889045565a9
-REQ_MAGIC, GO, CMD_READ = 0x25609513, 7, 0
 path, conns, count, size, hold = sys.argv[1], *map(int, sys.argv[2:6])
 
-def recvall(s, n):
-    b = b''
-    while len(b) < n:
-        c = s.recv(n - len(b))
-        if not c:
-            sys.exit('server hung up in the handshake')
-        b += c
-    return b
-
 def connect():
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(path)
-    recvall(s, 18)
-    s.sendall(struct.pack('>I', 3))        # fixed newstyle, no zeroes
-    s.sendall(struct.pack('>QIIIH', OPTS_MAGIC, GO, 6, 0, 0))
-    while True:
-        magic, opt, typ, length = struct.unpack('>QIII', recvall(s, 20))
-        recvall(s, length)
-        if typ == 1:                       # NBD_REP_ACK
-            return s
-        if typ != 3:                       # NBD_REP_INFO
-            sys.exit('GO refused: 0x%x' % typ)
+    s = greet(path, FLAG_FIXED_NEWSTYLE | FLAG_NO_ZEROES)
+    go(s)
+    return s
 
 socks = [connect() for _ in range(conns)]
 for s in socks:
