@@ -26,6 +26,10 @@ workloads=("$@")
 [ ${#workloads[@]} -gt 0 ] || workloads=(dense sparse existing loop null zstd)
 mkdir -p "$dir"
 cd "$dir"
+# A full disk made tests and runs fail: inputs and copies take ~40 GB.
+free_gb=$(( $(df -Pk . | awk 'NR == 2 { print $4 }') >> 20 ))
+[ "$free_gb" -ge 40 ] ||
+  echo "bench/run.sh: warning: $dir has only $free_gb GB free (want ~40 GB)" >&2
 
 # --- inputs -----------------------------------------------------------------
 make_inputs () {
