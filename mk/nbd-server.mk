@@ -29,6 +29,7 @@ tests_nbdraw_SOURCES = tests/nbdraw.c
 tests_nbdraw_LDADD = libengine.a $(ALL_LIBS)
 
 SERVE_TESTS = \
+	tests/test-log-syslog.sh \
 	tests/test-serve-rmw.sh \
 	tests/test-serve-migrate.sh \
 	tests/test-serve-cli.sh \
