@@ -52,6 +52,7 @@ LOCAL_SH_TESTS = \
 	tests/test-bad-same-file.sh \
 	tests/test-bad-same-stdio.sh \
 	tests/test-bad-same-loop.sh \
+	tests/test-alias-dm.sh \
 	tests/test-bad-source-keeps-dst.sh \
 	tests/test-bad-size.sh \
 	tests/test-bad-enospc.sh
