@@ -543,7 +543,8 @@ blkhash_finish (struct blkhash *h, uint64_t size, char *hex)
 struct blkhash *
 blkhash_new (const char *spec)
 {
-  set_error ("--blkhash: this build has no GnuTLS");
+  set_error ("--blkhash: this nbdferry was built without GnuTLS: "
+             "block hashes are not available");
   errno = ENOTSUP;
   return NULL;
 }
