@@ -9,6 +9,11 @@
 #                       in a -v summary, 0 if none
 #   signal_wait PID SIG send SIG to the background job PID, wait (up to
 #                       60 s) for it to end; its exit status is in $rc
+#   stop_after_reads NAME LOG N [SECONDS]
+#                       in the background (its pid in $bg): once the log
+#                       filter file LOG shows N reads answered, SIGSTOP the
+#                       server start_nbdkit NAME started (and SIGCONT it
+#                       SECONDS later); so the copy has surely started
 
 restart_nbdkit () {
   local name=$1 delay=$2; shift 2
@@ -31,4 +36,19 @@ signal_wait () {
   wait "$1"
   rc=$?
   set -e
+}
+
+stop_after_reads () {
+  local pid i
+  pid=$(cat "$tmp/$1.pid")
+  (
+    for i in $(seq 600); do
+      [ "$(grep -c '\.\.\.Read id=.* return=0' "$2" 2>/dev/null)" -ge "$3" ] &&
+        break
+      sleep 0.1
+    done
+    kill -STOP "$pid"
+    [ -z "${4-}" ] || { sleep "$4"; kill -CONT "$pid"; }
+  ) &
+  bg=$!
 }
