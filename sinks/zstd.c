@@ -46,6 +46,7 @@ struct zstd_sink {
   uint64_t pos;                 /* image bytes taken so far */
   uint64_t written;             /* bytes of the file so far */
   struct writeback wb;          /* page-cache hygiene, as for files */
+  struct writeback_error wb_err;
   struct u32_vector csize, dsize;       /* the seek table so far */
 };
 
@@ -56,9 +57,8 @@ write_all (struct zstd_sink *z, const void *buf, size_t count)
     set_error_errno ("write");
     return -1;
   }
-  writeback_add (&z->wb, z->written, count);
   z->written += count;
-  return 0;
+  return writeback_add (&z->wb, z->written - count, count);
 }
 
 static int
@@ -197,7 +197,9 @@ zstd_flush (struct backend *b, uint32_t flags)
 {
   struct zstd_sink *z = (struct zstd_sink *) b;
 
-  return stream_sync (z->fd);
+  if (stream_sync (z->fd) == -1)
+    return -1;
+  return writeback_check (&z->wb_err);
 }
 
 static void
@@ -207,6 +209,7 @@ zstd_close (struct backend *b)
 
   zpool_free (z->pool);         /* its threads stop first */
   writeback_finish (&z->wb);
+  writeback_error_destroy (&z->wb_err);
   if (z->fd >= 0)
     close (z->fd);
   u32_vector_reset (&z->csize);
@@ -275,7 +278,8 @@ zstd_sink_open (const char *arg, const struct endpoint_opts *opts)
     return NULL;
   b = &z->b;
   z->fd = -1;
-  writeback_init (&z->wb, -1);
+  writeback_error_init (&z->wb_err);
+  writeback_init (&z->wb, -1, &z->wb_err);
   z->pool = zpool_new (cpus > 0 ? cpus : 1, ZSTD_LEVEL, ZSTD_SEEK_FRAME,
                        write_frame, z);
   if (z->pool == NULL) {

@@ -33,6 +33,7 @@ struct file_shared {
    */
   atomic_bool no_punch, no_zero_range, no_zeroout, no_discard;
   atomic_bool no_populate;      /* no MADV_POPULATE_READ (before 5.14) */
+  struct writeback_error wb_err; /* every handle's writeback failures */
 };
 
 struct file_be {

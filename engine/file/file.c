@@ -86,7 +86,7 @@ file_pwrite (struct backend *b, const void *buf, uint64_t count,
   if ((flags & F_FUA) && fdatasync (sh->fd) == -1)
     return -1;
   if (!sh->direct)
-    writeback_add (&((struct file_be *) b)->wb, offset, count);
+    return writeback_add (&((struct file_be *) b)->wb, offset, count);
   return 0;
 }
 
@@ -257,10 +257,20 @@ file_can_cache (struct backend *b)
   return !file_sh (b)->direct;
 }
 
+/* A failure that a writeback call met (this handle's or another's, now
+ * or before) is not reported again by fdatasync on the same open file:
+ * the handle's writeback thread is waited for, and the failures recorded
+ * are checked after fdatasync too.
+ */
 static int
 file_flush (struct backend *b, uint32_t flags)
 {
-  return fdatasync (file_sh (b)->fd);
+  struct file_shared *sh = file_sh (b);
+
+  if (writeback_sync (&((struct file_be *) b)->wb) == -1 ||
+      fdatasync (sh->fd) == -1)
+    return -1;
+  return writeback_check (&sh->wb_err);
 }
 
 static int
@@ -302,6 +312,7 @@ shared_unref (struct file_shared *sh)
 {
   if (atomic_fetch_sub (&sh->refs, 1) == 1) {
     close (sh->fd);
+    writeback_error_destroy (&sh->wb_err);
     free (sh);
   }
 }
@@ -331,7 +342,7 @@ handle_new (struct file_shared *sh, const char *name)
   if (h == NULL)
     return NULL;
   h->efd = -1;
-  writeback_init (&h->wb, sh->direct ? -1 : sh->fd);
+  writeback_init (&h->wb, sh->direct ? -1 : sh->fd, &sh->wb_err);
   h->sh = sh;
   atomic_fetch_add (&sh->refs, 1);
   if (sh->direct && file_aio_init (h) == -1) {
@@ -458,6 +469,7 @@ file_backend_open (int fd, const char *name, const struct file_params *p)
     return NULL;
   }
   atomic_init (&sh->refs, 1);   /* ours until the first handle has one */
+  writeback_error_init (&sh->wb_err);
   sh->fd = fd;
   sh->is_device = S_ISBLK (st.st_mode);
   sh->is_char = S_ISCHR (st.st_mode);
@@ -475,6 +487,7 @@ file_backend_open (int fd, const char *name, const struct file_params *p)
   }
   if (maybe_direct (sh, &st) == -1) {
     set_error_errno ("%s", name);
+    writeback_error_destroy (&sh->wb_err);
     free (sh);
     return NULL;
   }

@@ -15,6 +15,8 @@
 #define NBDFERRY_WRITEBACK_H
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The window is driven per byte range, not per write: consecutive writes
@@ -31,22 +33,44 @@
  * image's 4 KiB extents) is not started early.  Writeback started with
  * sync_file_range (SYNC_FILE_RANGE_WRITE) is not REQ_SYNC, and the block
  * layer's writeback throttling (wbt) holds such writes to a few in flight
- * per device: fine for 1 MiB writes, costly for 4 KiB ones (measured on
- * a loop-mounted ext4: at most 48 writes in flight, 96 for fsync; 4 KiB
- * every 8 KiB, 512 MiB to a new file: 2.05 s, 1.48 s started late, cp and
- * sync 1.69 s).  Such a range waits in the window until it is the oldest,
- * and is then written and waited for in one call, which writes as fsync
- * does.
+ * per device: fine for 1 MiB writes, costly for 4 KiB ones (measured on a
+ * loop-mounted ext4: at most 48 writes in flight, 96 for fsync).  Such
+ * ranges are queued for the handle's writeback thread, which writes and
+ * waits for them (as fsync writes) in one call per run of neighbouring
+ * ranges, while the worker goes on producing the next ones.  The worker
+ * waits only when WRITEBACK_WINDOW ranges are queued besides the batch
+ * being written: dirty pages stay bounded by two windows.
  */
 #define WRITEBACK_SHORT_RUN (64 * 1024)
 
 /* Ranges whose writeback may be in flight before the oldest is waited for
- * and dropped: deep enough to keep the disk queue full, small enough that
- * memory stays flat (16 x 1 MiB written).
+ * and dropped (and short ranges queued for the thread): deep enough to
+ * keep the disk queue full, small enough that memory stays flat (16 x
+ * 1 MiB written).
  */
 #define WRITEBACK_WINDOW 16
 
-/* The lock matters only to the server, which shares one handle between
+/* Queued ranges closer than this are written back by one call: one
+ * worker's ranges follow each other through its copy unit.
+ */
+#define WRITEBACK_GAP WRITEBACK_SPAN
+
+struct writeback_range {
+  uint64_t offset, count;
+};
+
+/* The first failure to write back (errno, 0 if none), shared by every
+ * handle of one open file and sticky.  A failed sync_file_range consumes
+ * the open file's error (errseq), so a later fdatasync through any handle
+ * would not report it: whichever handle meets it records it here.
+ */
+struct writeback_error {
+  pthread_mutex_t lock;
+  atomic_int err;
+  struct writeback_range range;
+};
+
+/* The lock also matters to the server, which shares one handle between
  * threads.
  */
 struct writeback {
@@ -55,16 +79,37 @@ struct writeback {
   uint64_t lo, hi, bytes;       /* the open range and the bytes written in it */
   uint64_t last_end;            /* where the last write ended */
   uint64_t runs;                /* runs of contiguous writes in the open range */
-  struct { uint64_t offset, count; } w[WRITEBACK_WINDOW];
+  /* Ranges written in long runs: writeback started, oldest first. */
+  struct writeback_range w[WRITEBACK_WINDOW];
   unsigned head, n;             /* oldest entry, entries */
+  /* Ranges written in short runs, queued for the writeback thread. */
+  struct writeback_range q[WRITEBACK_WINDOW];
+  unsigned qhead, qn;
+  bool has_thread, busy, stopping;
+  pthread_t thread;
+  pthread_cond_t work;          /* to the thread: queued, or stopping */
+  pthread_cond_t room;          /* from the thread: room in q, or idle */
+  struct writeback_error *errs;
 };
 
-extern void writeback_init (struct writeback *wb, int fd);
-/* After a buffered write of [offset, offset+count) to wb->fd. */
-extern void writeback_add (struct writeback *wb, uint64_t offset,
-                           uint64_t count);
-/* Wait for and drop everything still in the window; then the struct may
- * be freed.
+extern void writeback_error_init (struct writeback_error *e);
+extern void writeback_error_destroy (struct writeback_error *e);
+/* -1 with errno and set_error() if writing back anything has failed. */
+extern int writeback_check (struct writeback_error *e);
+
+extern void writeback_init (struct writeback *wb, int fd,
+                            struct writeback_error *errs);
+/* After a buffered write of [offset, offset+count) to wb->fd.  -1 with
+ * errno (and set_error) once writing back an earlier range has failed.
+ */
+extern int writeback_add (struct writeback *wb, uint64_t offset,
+                          uint64_t count);
+/* Before a flush: wait until the thread has written back what was queued;
+ * -1 with errno (and set_error) if writing back anything failed.
+ */
+extern int writeback_sync (struct writeback *wb);
+/* Wait for and drop everything still in the window, stop the thread;
+ * then the struct may be freed.
  */
 extern void writeback_finish (struct writeback *wb);
 
