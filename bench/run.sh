@@ -397,6 +397,11 @@ w_blkhash () {
 # Before each run the pair's page cache holds its data and no holes: cmp
 # reads the holes, which fills the cache with zero pages and pushes the
 # data out, so each run drops the pair's cache and warms the data alone.
+# That is the state a copy leaves its source in (read once: inactive
+# pages, 4 KiB folios for 1 MiB extents read one by one), the same for
+# every tool, and harsher than a cache read many times: a tool that marks
+# the pages accessed moves each to the active list (qemu-img's preads pay
+# 0.1 s for it here; a settled cache does not).
 warm_data () {
   local f
   for f in "$@"; do
