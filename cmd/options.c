@@ -144,6 +144,15 @@ request_timeout_opt (const char *prog, const char *arg)
   return 0;
 }
 
+/* --help and the manual of a build without GnuTLS say what it lacks,
+ * as serve --version does for TLS; --version stays nbdcopy's two lines.
+ */
+#ifdef HAVE_GNUTLS
+#define BLKHASH_MISSING ""
+#else
+#define BLKHASH_MISSING ". Not available: this nbdferry was built without GnuTLS"
+#endif
+
 static struct opt options[] = {
   /* Any count nbdcopy takes is taken: they are maxima (at most
    * COPY_MAX_WORKERS workers run, and the queue size bounds requests).
@@ -211,7 +220,7 @@ static struct opt options[] = {
     .help = "Compute the blkhash digest of the source (as nbdcopy and "
     "blksum) while copying and print it in hex on stdout; ALG is md5, sha1, "
     "sha224, sha256 (default), sha384, sha512 or another GnuTLS digest, "
-    "BLOCKSIZE a power of 2 up to 64M (default 64k)" },
+    "BLOCKSIZE a power of 2 up to 64M (default 64k)" BLKHASH_MISSING },
   { "blkhash-file", 0, "FILE", .string = &cl.blkhash_file,
     .help = "Write the --blkhash digest to FILE instead of stdout (implies "
     "--blkhash)" },

@@ -12,6 +12,15 @@
 
 nbdraw () { "$abs_builddir/tests/nbdraw" "$@"; }
 
+# Servers not yet reaped: a pid that stop_serve waited for may belong to
+# another process by the time the test exits, so it is not killed again.
+_serve_pids=()
+_kill_serves () {
+  local p
+  for p in ${_serve_pids[@]+"${_serve_pids[@]}"}; do kill "$p" 2>/dev/null; done
+}
+cleanup_fn _kill_serves
+
 start_serve () {
   local name=$1; shift
   sock=$tmp/$name.sock
@@ -19,7 +28,7 @@ start_serve () {
   rm -f "$tmp/$name.pid"
   $NBDFERRY serve --unix="$sock" --pidfile="$tmp/$name.pid" "$@" &
   serve_pid=$!
-  cleanup_fn "kill $serve_pid 2>/dev/null"
+  _serve_pids+=("$serve_pid")
   local i
   for i in $(seq 100); do
     [ -s "$tmp/$name.pid" ] && [ -S "$sock" ] && return 0
@@ -48,6 +57,9 @@ stop_serve () {
   kill -TERM $serve_pid
   local status=0
   wait $serve_pid || status=$?
+  local p live=()
+  for p in "${_serve_pids[@]}"; do [ "$p" = "$serve_pid" ] || live+=("$p"); done
+  _serve_pids=(${live[@]+"${live[@]}"})
   [ $status -eq 0 ] || fail "nbdferry serve exited with $status after SIGTERM"
 }
 
