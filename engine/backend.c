@@ -433,6 +433,19 @@ backend_aio_zero (struct backend *b, uint64_t count, uint64_t offset,
 }
 
 int
+backend_aio_extents (struct backend *b, uint64_t count, uint64_t offset,
+                     uint32_t flags, struct extent_list *list,
+                     struct completion *c)
+{
+  clear_error ();
+  check (b, &EXTENTS, count, offset, flags);
+  struct backend *l = AIO_LAYER (b, aio_extents, extents);
+  if (l->ops->aio_extents)
+    return l->ops->aio_extents (l, count, offset, flags, list, c);
+  return complete_inline (backend_extents (l, count, offset, flags, list), c);
+}
+
+int
 backend_aio_get_fd (struct backend *b, short *events)
 {
   struct backend *l = LAYER (b, aio_get_fd);

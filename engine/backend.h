@@ -158,6 +158,12 @@ struct backend_ops {
                      uint64_t offset, uint32_t flags, struct completion *c);
   int (*aio_zero) (struct backend *b, uint64_t count, uint64_t offset,
                    uint32_t flags, struct completion *c);
+  /* As extents; list is filled when done() is called.  A remote source
+   * answers in a round trip: asked ahead, it costs the copy none.
+   */
+  int (*aio_extents) (struct backend *b, uint64_t count, uint64_t offset,
+                      uint32_t flags, struct extent_list *list,
+                      struct completion *c);
   /* The fd to poll and the events wanted (POLLIN/POLLOUT), or -1 when
    * nothing is in flight.  aio_notify() is called with what poll returned
    * and runs the completions that are ready.
@@ -269,6 +275,10 @@ extern int backend_aio_pwrite (struct backend *b, const void *buf,
 extern int backend_aio_zero (struct backend *b, uint64_t count,
                              uint64_t offset, uint32_t flags,
                              struct completion *c);
+extern int backend_aio_extents (struct backend *b, uint64_t count,
+                                uint64_t offset, uint32_t flags,
+                                struct extent_list *list,
+                                struct completion *c);
 extern int backend_aio_get_fd (struct backend *b, short *events);
 extern int backend_aio_notify (struct backend *b, short revents);
 extern unsigned backend_aio_in_flight (struct backend *b);

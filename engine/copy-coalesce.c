@@ -105,14 +105,19 @@ coalesce_probing (const struct copy *cp, const struct backend *src,
     cp->stats->plan.sparse > 0 && !cp->opts->dirty && !cp->opts->no_extents;
 }
 
+bool
+coalesce_fragmented (const struct extent_list *l)
+{
+  return l->len > 1 && l->len >= (l->end - l->start) / PROBE_DENSE;
+}
+
 void
 coalesce_mapped (struct map_sense *m, const struct extent_list *l,
                  uint64_t read)
 {
   uint64_t range = l->end - l->start;
 
-  m->probe = l->len > 1 && l->len >= range / PROBE_DENSE &&
-    read >= range - range / 16;
+  m->probe = coalesce_fragmented (l) && read >= range - range / 16;
 }
 
 void

@@ -145,6 +145,10 @@ struct map_sense {
 /* The next unit is to be probed. */
 extern bool coalesce_probing (const struct copy *cp, const struct backend *src,
                               const struct map_sense *m);
+/* A map with at least one extent per PROBE_DENSE bytes: the next unit
+ * may be probed.
+ */
+extern bool coalesce_fragmented (const struct extent_list *l);
 /* A unit was mapped in full (l) and read bytes of it were read. */
 extern void coalesce_mapped (struct map_sense *m, const struct extent_list *l,
                              uint64_t read);

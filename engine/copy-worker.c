@@ -24,7 +24,7 @@
 #include "extents.h"
 #include "zero.h"
 
-enum op_kind { OP_READ, OP_WRITE, OP_ZERO };
+enum op_kind { OP_READ, OP_WRITE, OP_ZERO, OP_EXTENTS };
 
 struct slot {
   char *buf;                    /* in w->bufs, mapped on first use */
@@ -69,6 +69,18 @@ struct worker {
    */
   uint64_t hole_start, hole_end;
   struct map_sense sense;       /* map the next unit, or probe it */
+  /* The next unit, claimed while this one is read so that its extents
+   * question (a round trip to a remote source) is in flight meanwhile
+   * instead of between the two units' reads.
+   */
+  struct {
+    uint64_t start;
+    bool claimed;               /* the worker's loop takes start next */
+    bool asking;                /* its question is in flight */
+    bool answered;              /* ext holds the answer (or err) */
+    int err;
+    struct extent_list ext;
+  } ahead;
 };
 
 static void
@@ -272,13 +284,13 @@ write_slot (struct worker *w, struct slot *s)
   release_slot (w, s);
 }
 
+/* A read, write or zero has completed. */
 static void
-process (struct worker *w, struct op *op)
+process_io (struct worker *w, struct op *op)
 {
   struct copy *cp = w->cp;
   struct copy_stats *st = cp->stats;
 
-  w->in_flight--;
   if (op->err && op->kind == OP_READ) {
     struct extent failed;
     int err = coalesce_read_again (cp, w->src, op->slot->buf, op->offset,
@@ -316,6 +328,20 @@ process (struct worker *w, struct op *op)
   }
   if (op->slot)
     release_slot (w, op->slot);
+}
+
+static void
+process (struct worker *w, struct op *op)
+{
+  w->in_flight--;
+  if (op->kind == OP_EXTENTS) {
+    /* A hint: a failed question reads the unit as data (copy_range). */
+    w->ahead.asking = false;
+    w->ahead.answered = true;
+    w->ahead.err = op->err;
+  }
+  else
+    process_io (w, op);
   free (op->why);
   op->why = NULL;
   op->next = w->free_ops;
@@ -452,8 +478,14 @@ read_range (struct worker *w, uint64_t offset, uint64_t count,
   }
 }
 
+static uint64_t
+unit_end (const struct copy *cp, uint64_t start)
+{
+  return cp->size - start < COPY_UNIT ? cp->size : start + COPY_UNIT;
+}
+
 /* The source's extents of [start, end), from the hole already known
- * where it covers them.
+ * where it covers them, or from the question asked ahead.
  */
 static int
 source_extents (struct worker *w, uint64_t start, uint64_t end)
@@ -465,7 +497,24 @@ source_extents (struct worker *w, uint64_t start, uint64_t end)
     return extents_add (&w->ext, start, end - start,
                         EXTENT_HOLE|EXTENT_ZERO);
   }
-  r = extents_fill (w->src, start, end - start, &w->ext);
+  if ((w->ahead.asking || w->ahead.answered) && w->ahead.start == start) {
+    struct extent_list t;
+
+    while (w->ahead.asking && !atomic_load (&w->cp->stop))
+      step (w);
+    if (w->ahead.asking || w->ahead.err) {
+      errno = w->ahead.asking ? EINTR : w->ahead.err;
+      w->ahead.answered = false;
+      return -1;
+    }
+    w->ahead.answered = false;
+    t = w->ext;                 /* the answer becomes the unit's list */
+    w->ext = w->ahead.ext;
+    w->ahead.ext = t;
+    r = extents_fill_rest (w->src, &w->ext);
+  }
+  else
+    r = extents_fill (w->src, start, end - start, &w->ext);
   if (r == 0 && w->ext.zero_end > end) {
     w->hole_start = end;
     w->hole_end = w->ext.zero_end;
@@ -497,6 +546,49 @@ probe_range (struct worker *w, uint64_t start, uint64_t end)
   coalesce_probed (&w->sense, end - start);
 }
 
+/* Claim the unit after the current one and ask its extents now, so that
+ * the answer (a round trip where the source is remote) comes while the
+ * current unit's reads are in flight.  Not for the last units of the
+ * copy: a worker holding one while finishing another would leave the
+ * others idle at the end.
+ */
+static void
+look_ahead (struct worker *w)
+{
+  struct copy *cp = w->cp;
+  uint64_t start, end;
+  struct op *op;
+
+  if (w->ahead.claimed || w->ahead.asking || w->redo || w->sync ||
+      !w->src->has_aio || w->src->is_local || !w->src->can_extents ||
+      cp->opts->no_extents || cp->opts->dirty)
+    return;
+  start = atomic_load (&cp->next_unit);
+  do {
+    if (cp->size <= start || (cp->size - start) / COPY_UNIT < cp->workers)
+      return;
+  } while (!atomic_compare_exchange_weak (&cp->next_unit, &start,
+                                          start + COPY_UNIT));
+  w->ahead.start = start;
+  w->ahead.claimed = true;
+  end = unit_end (cp, start);
+  /* No question where the answer is known, or where the next unit may
+   * be probed instead (a fragmented map is the server's work per extent).
+   */
+  if ((start >= w->hole_start && end <= w->hole_end) ||
+      coalesce_probing (cp, w->src, &w->sense) ||
+      (w->src->coalesce && coalesce_fragmented (&w->ext)))
+    return;
+  if ((op = new_op (w, OP_EXTENTS, NULL, start, end - start)) == NULL)
+    return;                     /* it is asked when it is copied */
+  extents_reset (&w->ahead.ext, start, end);
+  w->ahead.asking = true;
+  w->ahead.answered = false;
+  if (backend_aio_extents (w->src, end - start, start, 0, &w->ahead.ext,
+                           &op->c) == -1)
+    op_done (&op->c, errno);
+}
+
 static void
 copy_range (struct worker *w, uint64_t start, uint64_t end)
 {
@@ -523,6 +615,7 @@ copy_range (struct worker *w, uint64_t start, uint64_t end)
   if (r == -1)
     return copy_fail (cp, w->src, "extents", start, end - start, errno);
 
+  look_ahead (w);
   for (i = 0; i < w->ext.len && !copy_halted (cp); ++i) {
     const struct extent *e = &w->ext.ptr[i];
 
@@ -572,6 +665,7 @@ worker_init (struct worker *w, struct copy *cp)
   w->done_tail = &w->done_head;
   extents_init (&w->ext, 0, 0);
   extents_init (&w->scratch, 0, 0);
+  extents_init (&w->ahead.ext, 0, 0);
   /* The first worker takes the handles we opened, so a copy over N
    * connections opens N, not N + 1.
    */
@@ -626,6 +720,7 @@ worker_free (struct worker *w)
   free (w->slots);
   extents_free (&w->ext);
   extents_free (&w->scratch);
+  extents_free (&w->ahead.ext);
   dirty_free (&w->dirty);
   backend_close (w->src);
   backend_close (w->dst);
@@ -650,12 +745,6 @@ hash_begin (struct worker *w, uint64_t start)
     else
       blkhash_wait (cp->opts->blkhash, start, &cp->stop);
   }
-}
-
-static uint64_t
-unit_end (const struct copy *cp, uint64_t start)
-{
-  return cp->size - start < COPY_UNIT ? cp->size : start + COPY_UNIT;
 }
 
 /* Wait for what is in flight, flush, and record; copy the units again for
@@ -695,8 +784,10 @@ copy_worker (void *arg)
     checkpoint_init (cp, &w.ckpt, w.dst);
   copy_worker_ready (cp);
   while (!copy_halted (cp)) {
-    uint64_t start = atomic_fetch_add (&cp->next_unit, COPY_UNIT);
+    uint64_t start = w.ahead.claimed ? w.ahead.start
+      : atomic_fetch_add (&cp->next_unit, COPY_UNIT);
 
+    w.ahead.claimed = false;
     if (start >= cp->size)
       break;
     if (checkpoint_resumed (cp, start, unit_end (cp, start)))

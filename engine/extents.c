@@ -121,6 +121,13 @@ extents_fill (struct backend *b, uint64_t offset, uint64_t count,
   extents_reset (l, offset, end);
   if (!b->can_extents)
     return extents_add (l, offset, count, 0);
+  return extents_fill_rest (b, l);
+}
+
+int
+extents_fill_rest (struct backend *b, struct extent_list *l)
+{
+  uint64_t end = l->end;
 
   while (extents_covered_end (l) < end) {
     uint64_t pos = extents_covered_end (l);

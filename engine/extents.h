@@ -57,6 +57,10 @@ extern uint64_t extents_covered_end (const struct extent_list *l);
 struct backend;
 extern int extents_fill (struct backend *b, uint64_t offset, uint64_t count,
                          struct extent_list *l);
+/* Ask b about the part of l's range that l does not cover yet (l holds
+ * a first answer, or nothing).
+ */
+extern int extents_fill_rest (struct backend *b, struct extent_list *l);
 
 #endif /* NBDFERRY_EXTENTS_H */
 

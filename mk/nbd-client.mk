@@ -31,6 +31,7 @@ NBD_CLIENT_TESTS = \
 	tests/test-nbd-dirty-zero.sh \
 	tests/test-nbd-frag-reads.sh \
 	tests/test-nbd-latency-depth.sh \
+	tests/test-nbd-extents-ahead.sh \
 	tests/test-nbd-frag-salvage.sh \
 	tests/test-nbd-frag-probe.sh \
 	tests/test-nbd-error-src.sh \

@@ -93,6 +93,10 @@ extern int nbd_client_aio_pwrite (struct backend *b, const void *buf,
 extern int nbd_client_aio_zero (struct backend *b, uint64_t count,
                                 uint64_t offset, uint32_t flags,
                                 struct completion *cmp);
+extern int nbd_client_aio_extents (struct backend *b, uint64_t count,
+                                   uint64_t offset, uint32_t flags,
+                                   struct extent_list *list,
+                                   struct completion *cmp);
 extern int nbd_client_aio_get_fd (struct backend *b, short *events);
 extern int nbd_client_aio_notify (struct backend *b, short revents);
 extern unsigned nbd_client_aio_in_flight (struct backend *b);

@@ -283,6 +283,30 @@ block_status (struct nbd_client *c, struct status_ctx *ctx, uint64_t count,
   return 0;
 }
 
+/* An extents question in flight: what its callbacks need until the
+ * answer is complete.
+ */
+struct status_aio {
+  struct status_ctx ctx;
+  struct completion *cmp;
+  uint64_t count, offset;
+};
+
+static int
+status_aio_done (void *user_data, int *error)
+{
+  struct status_aio *q = user_data;
+  struct extent_list *list = q->ctx.want.list;
+  int err = *error;
+
+  /* As nbd_client_extents: a server that described nothing says data. */
+  if (err == 0 && extents_covered_end (list) <= q->offset &&
+      extents_add (list, q->offset, q->count, 0) == -1)
+    err = errno;
+  q->cmp->done (q->cmp, err);
+  return 1;
+}
+
 /* The allocation of a bitmap source around offset from the last bitmap
  * answer, if that covered offset: the copy asks for the extents of the
  * ranges it was just told are dirty, and it costs no round trip.  Such a
@@ -320,6 +344,45 @@ nbd_client_extents (struct backend *b, uint64_t count, uint64_t offset,
   /* A server that described nothing: call it data, which is always safe. */
   if (extents_covered_end (list) <= offset)
     return extents_add (list, offset, count, 0);
+  return 0;
+}
+
+int
+nbd_client_aio_extents (struct backend *b, uint64_t count, uint64_t offset,
+                        uint32_t flags, struct extent_list *list,
+                        struct completion *cmp)
+{
+  struct nbd_client *c = NBD_CLIENT (b);
+  uint64_t cap = round_down (NBD_CLIENT_MAX_STATUS, c->min_block);
+  struct status_aio *q;
+  nbd_extent_callback cb;
+  nbd_completion_callback done;
+
+  /* A bitmap source answers from its cache, without a round trip. */
+  if (c->bitmap) {
+    int r = nbd_client_extents (b, count, offset, flags, list);
+    cmp->done (cmp, r == -1 ? errno : 0);
+    return 0;
+  }
+  if ((q = malloc (sizeof *q)) == NULL)
+    return -1;
+  if (count > cap)
+    count = cap;
+  *q = (struct status_aio) {
+    .ctx = { .context = NBD_META_BASE_ALLOCATION, .want.list = list },
+    .cmp = cmp, .count = count, .offset = offset,
+  };
+  cb = (nbd_extent_callback) { .callback = status_cb, .user_data = &q->ctx };
+  /* libnbd frees q once the callbacks are done with it, also when the
+   * call fails.
+   */
+  done = (nbd_completion_callback) { .callback = status_aio_done,
+                                     .user_data = q, .free = free };
+  if (nbd_aio_block_status (c->nbd, count, offset, cb, done,
+                            flags & F_REQ_ONE ? LIBNBD_CMD_FLAG_REQ_ONE : 0)
+      == -1)
+    return nbd_client_error (c);
+  c->last_activity = monotonic_seconds ();
   return 0;
 }
 

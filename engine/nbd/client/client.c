@@ -384,6 +384,7 @@ static const struct backend_ops nbd_client_ops = {
   .aio_pread = nbd_client_aio_pread,
   .aio_pwrite = nbd_client_aio_pwrite,
   .aio_zero = nbd_client_aio_zero,
+  .aio_extents = nbd_client_aio_extents,
   .aio_get_fd = nbd_client_aio_get_fd,
   .aio_notify = nbd_client_aio_notify,
   .aio_in_flight = nbd_client_aio_in_flight,
