@@ -8,7 +8,11 @@
  * (DEPTH_QUEUEING), so the time goes in the server's or the network's
  * delay, not in a queue that more requests would only make longer.  The
  * shortest round trip is first measured on a request sent alone: one
- * that waited behind others would pass a busy server for a distant one.  A pure function of the samples: tests/test-copy-depth.c.
+ * that waited behind others would pass a busy server for a distant one.
+ * Only the number of requests grows, not their size: larger requests
+ * for the same bytes in flight cost a local server more CPU than they
+ * save us (DESIGN.md, "Adaptive depth").  A pure function of the
+ * samples: tests/test-copy-depth.c.
  */
 #ifndef NBDFERRY_COPY_DEPTH_H
 #define NBDFERRY_COPY_DEPTH_H
