@@ -13,8 +13,8 @@
 # blkhash compare (issue 13), delta (--dirty-bitmap, issue 15)
 # (default: the local ones).  Each workload takes well under a minute,
 # but for frag and frag-nbd: 524,288 scattered 4 KiB writes take the disk
-# of a shared VM 40-150 s per run (syscalls per extent are the steadier
-# figure there: strace -c -f).  Inputs are kept in $BENCH_DIR
+# of a shared VM 15-45 s per run and tool (frag with FRAG=8k, 3 runs:
+# 13 minutes; syscalls per extent are the steadier figure: strace -c -f).  Inputs are kept in $BENCH_DIR
 # (default /var/tmp/nbdferry-bench) so later runs skip making them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,7 +69,8 @@ run () {
   local base
   base=$(echo ${times[nbdferry]} | tr ' ' '\n' | median)
   printf '%-10s' "$name"
-  for tool in nbdferry nbdcopy nbdkit qemu-img cp cp+sync zstd nbdsh disk sha256sum cmp; do
+  for tool in nbdferry nbdferry+flush nbdcopy nbdkit qemu-img qemu-img+sync cp cp+sync \
+              zstd nbdsh disk disk-buf sha256sum cmp; do
     [ -n "${cmds[$tool]:-}" ] || continue
     t=$(echo ${times[$tool]} | tr ' ' '\n' | median)
     printf '  %s %6.2fs %5dMiB' "$tool" "$t" $((rss[$tool] / 1024))
@@ -327,42 +328,70 @@ w_dirty-nbd () {
 # nbdferry's window has waited for them to reach the disk: cp+sync is cp
 # then sync of the copy, the same work.  Also 512 MiB, 4 KiB every 8 KiB
 # (65,536 extents: the issue's smaller image, "8K/512M").
+# disk is the floor of the destination: the same 4 KiB every STEP written
+# to a file of the same size by fio with O_DIRECT, 128 writes in flight,
+# fsync at the end (no source, no page cache; rw=write:N skips N bytes
+# after each write, so the file gets the same holes).  The file is sized
+# first (fallocate=truncate, no blocks): ext4 serializes an O_DIRECT write
+# that extends the file, which made fio 4x slower.  O_DIRECT is no floor
+# for scattered writes on ext4, though: each write allocates its block at
+# once, near its place in the file, so 4 KiB every 64 KiB of 4 GiB lands
+# all over the disk (10x slower than a buffered copy), where delayed
+# allocation at writeback puts the blocks side by side.  disk-buf is the
+# same pattern written buffered (pwrite) and fsynced at the end.  $FRAG picks the images
+# (default "8k-512m 64k 8k": one 4 GiB 8K run of each tool takes 10-20 s).
+frag_floor () {                 # frag_floor OUT SIZE STEP
+  cmds[disk]="fio --name=floor --filename=$1 --size=$2 --bs=4k --rw=write:$(($3 - 4096))"
+  cmds[disk]+=" --direct=1 --ioengine=libaio --iodepth=128 --fallocate=truncate --end_fsync=1"
+  cmds[disk-buf]="fio --name=floor --filename=$1 --size=$2 --bs=4k --rw=write:$(($3 - 4096))"
+  cmds[disk-buf]+=" --ioengine=psync --fallocate=truncate --end_fsync=1"
+}
+frag_image () {                 # frag_image 64k|8k-512m|8k: sets img size step
+  img=frag$1.img; size=$((4 << 30)); step=8192
+  [ "$1" = 8k-512m ] && size=$((512 << 20))
+  [ "$1" = 64k ] && step=65536
+  make_frag "$img" "$size" "$step"
+}
+frag_gib () { [ "$1" = 8k ] && echo 2 || echo 0.25; }
 w_frag () {
-  local out=${FRAG_OUT:-$dir}/out.img
-  make_frag frag64k.img $((4 << 30)) 65536; make_frag frag8k.img $((4 << 30)) 8192
-  make_frag frag8k-512m.img $((512 << 20)) 8192
-  warm frag8k-512m.img; copy_cmds frag8k-512m.img "$out" cp; prep="rm -f $out"
-  cmds[cp+sync]="cp --sparse=always frag8k-512m.img $out && sync $out"
-  gib=0.25; run "frag 8K/512M"
-  warm frag64k.img; copy_cmds frag64k.img "$out" cp; prep="rm -f $out"
-  cmds[cp+sync]="cp --sparse=always frag64k.img $out && sync $out"
-  gib=0.25; run "frag 64K"
-  warm frag8k.img; copy_cmds frag8k.img "$out" cp; gib=2
-  cmds[cp+sync]="cp --sparse=always frag8k.img $out && sync $out"
-  run "frag 8K"; gib=; rm -f "$out"
+  local f img size step out=${FRAG_OUT:-$dir}/out.img
+  for f in ${FRAG:-8k-512m 64k 8k}; do
+    frag_image "$f"
+    warm "$img"; copy_cmds "$img" "$out" cp; prep="rm -f $out"
+    cmds[cp+sync]="cp --sparse=always $img $out && sync $out"
+    cmds[nbdferry+flush]="$ferry --flush $img $out"
+    frag_floor "$out" "$size" "$step"
+    gib=$(frag_gib "$f"); run "frag$f"; gib=; rm -f "$out"
+  done
 }
 w_frag-nbd () {                 # the same through nbdkit file: to null: and a file
-  local f out=${FRAG_OUT:-$dir}/out.img
-  make_frag frag64k.img $((4 << 30)) 65536; make_frag frag8k.img $((4 << 30)) 8192
-  make_frag frag8k-512m.img $((512 << 20)) 8192
-  for f in 64k 8k-512m 8k; do
-    warm frag$f.img; serve src -r file frag$f.img
-    gib=$([ $f = 8k ] && echo 2 || echo 0.25)
+  local f img size step out=${FRAG_OUT:-$dir}/out.img
+  for f in ${FRAG:-8k-512m 64k 8k}; do
+    frag_image "$f"
+    warm "$img"; serve src -r file "$img"
+    gib=$(frag_gib "$f")
     both "$(uri src)" null:; prep=""
     run "frag$f>null"
     both "$(uri src)" "$out"; prep="rm -f $out"
-    run "frag$f>file"
+    frag_floor "$out" "$size" "$step"
+    run "frag$f>file"; rm -f "$out"
   done
-  gib=; stop_servers; rm -f "$out"
+  gib=; stop_servers
 }
 # 8 TiB, 256 MiB of data in 256 extents of 1 MiB, to a new file.  nbdcopy
-# takes over 30 s here: only with HUGE_NBDCOPY=1.
+# takes over 30 s here: only with HUGE_NBDCOPY=1.  qemu-img leaves its
+# writes in the page cache; nbdferry waits for its window's writeback but
+# does not fdatasync: qemu-img+sync (then sync of the copy) and
+# nbdferry+flush (--flush) compare durable with durable.
 w_huge-sparse () {
   [ -f huge.img ] ||
     perl -e 'open (my $h, ">", "huge.img") or die; truncate ($h, 8 << 40) or die;
       my $buf = join ("", map { chr (int (rand (256))) } 1..(1 << 20));
       for my $i (0..255) { sysseek ($h, $i << 35, 0); syswrite ($h, $buf) or die; }'
+  "$ferry" huge.img null:      # its data in the page cache, as for the others
   copy_cmds huge.img out.img; prep="rm -f out.img"
+  cmds[qemu-img+sync]="${cmds[qemu-img]} && sync out.img"
+  cmds[nbdferry+flush]="$ferry --flush huge.img out.img"
   [ -n "${HUGE_NBDCOPY:-}" ] || unset 'cmds[nbdcopy]'
   run "8T sparse"
 }
@@ -462,7 +491,7 @@ w_delta () {
 make_inputs
 echo "nbdferry $("$ferry" --version | cut -d' ' -f2), $(nbdcopy --version | head -1)," \
      "$(qemu-img --version | head -1); $reps runs each, medians;" \
-     "(xN) = that tool's time / nbdferry's; disk = dd oflag=direct of as many bytes"
+     "(xN) = that tool's time / nbdferry's; disk = the destination's floor (O_DIRECT writes: dd, fio)"
 for w in "${workloads[@]}"; do
   "w_$w"
   rm -f out.img

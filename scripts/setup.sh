@@ -12,6 +12,7 @@ packages=(
   # tests: real peers and tools
   nbdkit nbdkit-plugin-dev qemu-utils libnbd-bin python3-libnbd nbd-server
   gnutls-bin zstd valgrind util-linux e2fsprogs time bc strace dmsetup
+  fio                        # bench/run.sh: the disk floor of scattered writes
   clang libclang-rt-14-dev   # the libFuzzer run in make check
   # the Debian package (scripts/build-deb.sh) and the bash completion test
   debhelper dpkg-dev bash-completion
