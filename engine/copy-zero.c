@@ -25,22 +25,35 @@
  */
 #define ZERO_SCAN_QUERIES 256
 
+/* The destination is asked in windows that start small and grow 8 times a
+ * query: a server may walk the whole range asked even to answer "data" in
+ * one extent (nbdkit memory full of data, on a loaded machine: 1-38 ms for
+ * 1 GiB, 0.1-0.5 ms for 16 MiB, against a 0.35-0.7 s copy into it), while
+ * a destination that is all zero still takes few round trips (6 for
+ * 64 GiB).
+ */
+#define ZERO_SCAN_FIRST (UINT64_C (16) << 20)
+#define ZERO_SCAN_GROWTH 8
+
 static bool
 extents_say_zero (struct backend *dst, uint64_t size)
 {
   struct extent_list l;
-  uint64_t pos = 0;
+  uint64_t pos = 0, win = ZERO_SCAN_FIRST;
   unsigned q;
   bool zero = true;
 
   if (!dst->can_extents)
     return false;
+  /* Whole blocks in every window: the sink may refuse anything else. */
+  win = round_up (win, dst->bs[BS_MINIMUM]);
   extents_init (&l, 0, size);
   for (q = 0; zero && pos < size && q < ZERO_SCAN_QUERIES; ++q) {
+    uint64_t count = size - pos < win ? size - pos : win;
     size_t i;
 
-    extents_reset (&l, pos, size);
-    if (backend_extents (dst, size - pos, pos, 0, &l) == -1 || l.len == 0) {
+    extents_reset (&l, pos, pos + count);
+    if (backend_extents (dst, count, pos, 0, &l) == -1 || l.len == 0) {
       zero = false;
       break;
     }
@@ -50,6 +63,8 @@ extents_say_zero (struct backend *dst, uint64_t size)
         break;
       }
     pos = extents_covered_end (&l);
+    if (win <= UINT64_MAX / ZERO_SCAN_GROWTH)
+      win *= ZERO_SCAN_GROWTH;
   }
   extents_free (&l);
   return zero && pos >= size;

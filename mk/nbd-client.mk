@@ -29,6 +29,7 @@ NBD_CLIENT_TESTS = \
 	tests/test-nbd-max-request.sh \
 	tests/test-nbd-prefill.sh \
 	tests/test-nbd-dirty-zero.sh \
+	tests/test-nbd-dirty-probe.sh \
 	tests/test-nbd-frag-reads.sh \
 	tests/test-nbd-latency-depth.sh \
 	tests/test-nbd-extents-ahead.sh \
