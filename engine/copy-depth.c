@@ -22,10 +22,10 @@ depth_init (struct depth *d, unsigned start, unsigned max)
   if (start > max)
     start = max;
   /* The shortest round trip is only known from a request that waited
-   * behind no other: where the depth can grow, the first one goes alone.
+   * behind no other: where the depth can grow, the first ones go alone.
    */
   *d = (struct depth) { .now = start < max ? 1 : start, .start = start,
-                        .max = max };
+                        .max = max, .lone = start < max ? DEPTH_LONE : 0 };
 }
 
 bool
@@ -34,13 +34,13 @@ depth_sample (struct depth *d, double rtt)
   double mean;
   bool grow;
 
-  if (d->base == 0) {
+  if (d->base == 0 || rtt < d->base)
     d->base = rtt;
-    d->now = d->start;
+  if (d->lone > 0) {
+    if (--d->lone == 0)
+      d->now = d->start;
     return false;
   }
-  if (rtt < d->base)
-    d->base = rtt;
   d->sum += rtt;
   if (++d->n < d->now)
     return false;

@@ -7,7 +7,7 @@
  * (DEPTH_MIN_RTT) and hardly longer than the shortest ever seen
  * (DEPTH_QUEUEING), so the time goes in the server's or the network's
  * delay, not in a queue that more requests would only make longer.  The
- * shortest round trip is first measured on a request sent alone: one
+ * shortest round trip is first measured on requests sent alone: one
  * that waited behind others would pass a busy server for a distant one.
  * Only the number of requests grows, not their size: larger requests
  * for the same bytes in flight cost a local server more CPU than they
@@ -33,6 +33,12 @@
  * round can be a scheduling hiccup.
  */
 #define DEPTH_ROUNDS 2
+/* Requests a worker sends alone before it starts at its depth.  A
+ * server's first requests can be slow (qemu-nbd's took 10-90 ms, the
+ * next ones 0.3-3 ms): taken from one, the shortest round trip was so
+ * long that a busy local server passed for a distant one.
+ */
+#define DEPTH_LONE 3
 
 struct depth {
   unsigned now;                 /* slots the worker may have in use */
@@ -42,6 +48,7 @@ struct depth {
   double sum;                   /* round trips of this round */
   unsigned n;                   /* their number: a round is `now` */
   unsigned streak;              /* rounds in a row that said deeper */
+  unsigned lone;                /* requests still to be sent alone */
   bool starved;                 /* this round, a slot was wanted with
                                    `now` in use */
 };
