@@ -14,8 +14,9 @@
 # (default: the local ones).  Each workload takes well under a minute,
 # but for frag and frag-nbd: 524,288 scattered 4 KiB writes take the disk
 # of a shared VM 15-45 s per run and tool (frag with FRAG=8k, 3 runs:
-# 13 minutes; syscalls per extent are the steadier figure: strace -c -f).  Inputs are kept in $BENCH_DIR
-# (default /var/tmp/nbdferry-bench) so later runs skip making them.
+# 13 minutes; syscalls per extent are the steadier figure: strace -c -f).
+# Inputs are kept in $BENCH_DIR (default /var/tmp/nbdferry-bench) so later
+# runs skip making them.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 ferry=${NBDFERRY:-$here/nbdferry}
@@ -338,13 +339,14 @@ w_dirty-nbd () {
 # once, near its place in the file, so 4 KiB every 64 KiB of 4 GiB lands
 # all over the disk (10x slower than a buffered copy), where delayed
 # allocation at writeback puts the blocks side by side.  disk-buf is the
-# same pattern written buffered (pwrite) and fsynced at the end.  $FRAG picks the images
-# (default "8k-512m 64k 8k": one 4 GiB 8K run of each tool takes 10-20 s).
+# same pattern written buffered (pwrite) and fsynced at the end.  $FRAG
+# picks the images (default "8k-512m 64k 8k": one 4 GiB 8K run of each
+# tool takes 10-20 s).
 frag_floor () {                 # frag_floor OUT SIZE STEP
-  cmds[disk]="fio --name=floor --filename=$1 --size=$2 --bs=4k --rw=write:$(($3 - 4096))"
-  cmds[disk]+=" --direct=1 --ioengine=libaio --iodepth=128 --fallocate=truncate --end_fsync=1"
-  cmds[disk-buf]="fio --name=floor --filename=$1 --size=$2 --bs=4k --rw=write:$(($3 - 4096))"
-  cmds[disk-buf]+=" --ioengine=psync --fallocate=truncate --end_fsync=1"
+  local fio="fio --name=floor --filename=$1 --size=$2 --bs=4k"
+  fio+=" --rw=write:$(($3 - 4096)) --fallocate=truncate --end_fsync=1"
+  cmds[disk]="$fio --direct=1 --ioengine=libaio --iodepth=128"
+  cmds[disk-buf]="$fio --ioengine=psync"
 }
 frag_image () {                 # frag_image 64k|8k-512m|8k: sets img size step
   img=frag$1.img; size=$((4 << 30)); step=8192

@@ -7,6 +7,7 @@
 source "$(dirname "$0")/functions.sh"
 source "$abs_srcdir/tests/nbd-functions.sh"
 requires nbdkit --filter=log memory --version
+requires nbdinfo --version
 
 start_nbdkit src sparse-random 256M seed=5 percent=2 runlength=1048576
 dump "$(nbd_uri src)" "$tmp/src.img"
@@ -43,3 +44,10 @@ n=$(wc -l < "$tmp/fresh.ext")
   fail "fresh: $n extents requests, not 2-4: $(cat "$tmp/fresh.ext")"
 [ "$(log_requests "$tmp/fresh.log" Zero | wc -l)" -eq 0 ] ||
   fail "fresh: zero requests sent to a destination proven zero"
+# Its holes stay holes: the writes sent carry the source's data and no
+# more (nbdkit memory would store written zeroes as holes, so its map
+# could not tell).
+src=$(data_bytes "$(nbd_uri src)")
+written=$(log_requests "$tmp/fresh.log" Write | awk '{ n += $2 } END { print n + 0 }')
+[ "$written" -le $((src + (1 << 20))) ] ||
+  fail "fresh: $written bytes written for the source's $src: holes written"
