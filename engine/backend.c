@@ -136,6 +136,7 @@ backend_open_done (struct backend *b)
   ASK (can_multi_conn);
   ASK (can_cache);
   ASK (is_local);
+  ASK (discards);
   l = LAYER (b, coalesce);
   if ((hole = l->ops->coalesce ? l->ops->coalesce (l) : 0) == -1) {
     set_error_errno ("%s: coalesce", b->name);

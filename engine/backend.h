@@ -97,6 +97,10 @@ struct backend_ops {
    * round trips to a server.
    */
   int (*is_local) (struct backend *b);
+  /* Writes are dropped unread (null:): finding zeroes in what is written
+   * to it saves nothing and costs a scan of every byte.
+   */
+  int (*discards) (struct backend *b);
   /* Bytes: the longest hole known to read as zero that is worth reading
    * together with the data on both sides of it, because a request costs
    * this endpoint more than reading that many bytes (an NBD server: a
@@ -194,7 +198,7 @@ struct backend_ops {
   uint64_t coalesce;            /* longest hole read with data, or 0 */ \
   bool can_write, can_zero, can_fast_zero, can_trim, can_flush,         \
     can_fua, can_extents, can_multi_conn, can_cache, is_stream,         \
-    is_local, has_aio;
+    is_local, discards, has_aio;
 
 struct backend_answers {
   BACKEND_ANSWERS

@@ -101,8 +101,12 @@ bool
 coalesce_probing (const struct copy *cp, const struct backend *src,
                   const struct map_sense *m)
 {
+  /* Probing reads holes with the data: zero detection must find them
+   * again, unless the destination drops what it is given.
+   */
   return m->probe && src->coalesce > 0 && src->can_extents &&
-    cp->stats->plan.sparse > 0 && !cp->opts->dirty && !cp->opts->no_extents;
+    (cp->stats->plan.sparse > 0 || cp->dst->discards) &&
+    !cp->opts->dirty && !cp->opts->no_extents;
 }
 
 bool

@@ -243,7 +243,8 @@ plan_copy (struct copy *cp)
 
   if (req == 0 && nbd)
     req = NBD_DEFAULT_REQUEST;
-  plan_requests (cp->src->bs, cp->dst->bs, req, o->sparse, p);
+  plan_requests (cp->src->bs, cp->dst->bs, req,
+                 cp->dst->discards ? 0 : o->sparse, p);
   if (!o->request_size)
     p->note[0] = '\0';         /* our own default, not worth a note */
   plan_depth (cp, nbd);

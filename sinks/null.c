@@ -77,6 +77,7 @@ static const struct backend_ops null_ops = {
   .can_trim = backend_yes,
   .can_flush = backend_yes,
   .can_multi_conn = backend_yes,
+  .discards = backend_yes,
   .pread = null_pread,
   .pwrite = null_pwrite,
   .zero = null_zero,
