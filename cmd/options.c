@@ -176,7 +176,7 @@ static struct opt options[] = {
     "NBD connection.  A worker starts with 4M (or SIZE if less) and goes "
     "deeper only while the round trip, not the transfer, takes the time "
     "(default: 4M for local endpoints; 24M shared by the workers when a "
-    "side is NBD, so 6M each over 4 connections)" },
+    "side is NBD, so 6M each over 4 connections and 1.5M each over 16)" },
   { "sparse", 'S', "SIZE", .size = &cl.copy.sparse, .zero_ok = true,
     .help = "Detect zero blocks of SIZE bytes in the data and do not write "
     "them (default 4096; 0 disables)" },

@@ -36,6 +36,7 @@ NBD_CLIENT_TESTS = \
 	tests/test-nbd-frag-salvage.sh \
 	tests/test-nbd-frag-probe.sh \
 	tests/test-nbd-frag-null.sh \
+	tests/test-nbd-connections-memory.sh \
 	tests/test-nbd-error-src.sh \
 	tests/test-nbd-error-dst.sh \
 	tests/test-nbd-open-errors.sh \
