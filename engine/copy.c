@@ -293,7 +293,9 @@ copy_body (struct copy *cp)
     r = copy_stream (cp);
   else
     r = run_workers (cp, cp->stats->workers);
-  if (r == 0 && backend_finish (dst) == -1) {
+  /* The read-modify-write handle is closed after us: its writes too. */
+  if (r == 0 && (backend_finish (dst) == -1 ||
+                 (cp->rmw && backend_finish (cp->rmw) == -1))) {
     copy_fail (cp, dst, "finish", 0, 0, errno);
     r = -1;
   }

@@ -189,7 +189,10 @@ zstd_finish (struct backend *b)
     set_error_errno ("seek table");
     return -1;
   }
-  return write_all (z, table, len);
+  /* The last frames and the table reach the disk, or the copy fails. */
+  if (write_all (z, table, len) == -1)
+    return -1;
+  return writeback_drain (&z->wb);
 }
 
 static int

@@ -74,6 +74,30 @@ loop_device () {
   cleanup_fn losetup -d "$dev"
 }
 
+# small_fs NAME: an ext4 file system of 128 MiB mounted on $tmp/mnt-NAME,
+# its loop device's backing file on an 8 MiB tmpfs: writes succeed, and
+# fail only when written back, once the tmpfs is full.
+small_fs () {
+  mkdir "$tmp/back-$1" "$tmp/mnt-$1"
+  requires mount -t tmpfs -o size=8M tmpfs "$tmp/back-$1"
+  cleanup_fn umount "$tmp/back-$1"
+  truncate -s 128M "$tmp/back-$1/fs"
+  loop_device "$tmp/back-$1/fs"
+  mkfs.ext4 -q -O ^has_journal -E nodiscard "$dev"
+  mount "$dev" "$tmp/mnt-$1" ||
+    skip "mounting a loop device is not permitted here"
+  cleanup_fn umount "$tmp/mnt-$1"
+}
+
+# writeback_fails NAME CMD...: CMD, copying into $tmp/mnt-NAME (small_fs
+# NAME, made here), fails with one line naming its destination there and
+# the range that could not be written back.
+writeback_fails () {
+  local name=$1; shift
+  small_fs "$name"
+  expect_error "^nbdferry: [^ ]*$tmp/mnt-$name/[^ ]*: .*writing back offset [0-9]* ([0-9]* bytes) failed: " "$@"
+}
+
 allocated () {
   echo $(( $(stat -c %b "$1") * $(stat -c %B "$1") ))
 }

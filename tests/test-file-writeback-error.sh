@@ -15,16 +15,5 @@ frag_image "$tmp/frag" 8192 8192  # 32 MiB of data, 64 MiB file
 $NBDFERRY random:32M "$tmp/dense"
 
 for src in dense frag; do
-  mkdir "$tmp/back-$src" "$tmp/mnt-$src"
-  requires mount -t tmpfs -o size=8M tmpfs "$tmp/back-$src"
-  cleanup_fn umount "$tmp/back-$src"
-  truncate -s 128M "$tmp/back-$src/fs"
-  loop_device "$tmp/back-$src/fs"
-  mkfs.ext4 -q -O ^has_journal -E nodiscard "$dev"
-  mount "$dev" "$tmp/mnt-$src" ||
-    skip "mounting a loop device is not permitted here"
-  cleanup_fn umount "$tmp/mnt-$src"
-  out=$tmp/mnt-$src/out
-  expect_error "^nbdferry: $out: .*writing back offset [0-9]* ([0-9]* bytes) failed: " \
-    $NBDFERRY "$tmp/$src" "$out"
+  writeback_fails "$src" $NBDFERRY "$tmp/$src" "$tmp/mnt-$src/out"
 done

@@ -273,6 +273,18 @@ file_flush (struct backend *b, uint32_t flags)
   return writeback_check (&sh->wb_err);
 }
 
+/* The copy's last writes were this handle's (the first worker's handle is
+ * the one opened, closed only after the copy): written back now, and
+ * every handle's failures checked, or a copy whose last ranges failed to
+ * reach the disk would succeed.  The other handles were closed, their
+ * windows drained, when their workers ended.
+ */
+static int
+file_finish (struct backend *b)
+{
+  return writeback_drain (&((struct file_be *) b)->wb);
+}
+
 static int
 file_cache (struct backend *b, uint64_t count, uint64_t offset,
             uint32_t flags)
@@ -382,6 +394,7 @@ file_dup (struct backend *b)
   .zero = file_zero,                            \
   .trim = file_trim,                            \
   .flush = file_flush,                          \
+  .finish = file_finish,                        \
   .extents = file_extents,                      \
   .cache = file_cache,                          \
   .extend = file_extend

@@ -278,8 +278,9 @@ writeback_sync (struct writeback *wb)
   return writeback_check (wb->errs);
 }
 
-void
-writeback_finish (struct writeback *wb)
+/* Wait for and drop the open range and the window (not the thread's). */
+static void
+drain_window (struct writeback *wb)
 {
   pthread_mutex_lock (&wb->lock);
   if (wb->bytes > 0) {
@@ -304,6 +305,20 @@ writeback_finish (struct writeback *wb)
     pthread_mutex_unlock (&wb->lock);
     drop (wb, offset, count);
   }
+}
+
+int
+writeback_drain (struct writeback *wb)
+{
+  if (wb->fd >= 0)
+    drain_window (wb);
+  return writeback_sync (wb);
+}
+
+void
+writeback_finish (struct writeback *wb)
+{
+  drain_window (wb);
   if (wb->has_thread) {
     pthread_mutex_lock (&wb->lock);
     wb->stopping = true;

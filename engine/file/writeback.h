@@ -108,6 +108,14 @@ extern int writeback_add (struct writeback *wb, uint64_t offset,
  * -1 with errno (and set_error) if writing back anything failed.
  */
 extern int writeback_sync (struct writeback *wb);
+/* At the end of a copy: wait for and drop everything written so far (the
+ * open range, the window, the thread's queue); -1 with errno (and
+ * set_error) if writing back anything failed, through this handle or
+ * another that shares errs.  The struct stays usable.  A failure met
+ * only by writeback_finish, at close, is reported to no one: a copy must
+ * drain its sinks before it says it succeeded.
+ */
+extern int writeback_drain (struct writeback *wb);
 /* Wait for and drop everything still in the window, stop the thread;
  * then the struct may be freed.
  */
