@@ -173,7 +173,7 @@ static struct opt options[] = {
     "is NBD)" },
   { "queue-size", 0, "SIZE", .size = &cl.copy.queue_size,
     .help = "At most SIZE bytes of data in flight per worker, that is per "
-    "NBD connection.  A worker starts with 4M (or SIZE if less) and goes "
+    "NBD connection.  A worker starts with 4M (or its bound, if less) and goes "
     "deeper only while the round trip, not the transfer, takes the time "
     "(default: 4M for local endpoints; 24M shared by the workers when a "
     "side is NBD, so 6M each over 4 connections and 1.5M each over 16)" },

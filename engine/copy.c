@@ -214,11 +214,9 @@ plan_depth (struct copy *cp, bool nbd)
 
   /* --queue-size bounds the bytes in flight per worker (per connection,
    * as in nbdcopy).  Local I/O's round trip is the disk's own queue: no
-   * deeper than the start by default.
-   */
-  /* The budget is shared, not a floor per worker: -C 16 had 16 x 4 MiB
-   * in flight (74 MiB peak RSS), where 16 x 1.5 MiB keeps as many bytes
-   * moving as 4 x 6 MiB.
+   * deeper than the start by default.  The NBD budget is shared, not a
+   * floor per worker: -C 16 once had 16 x 4 MiB in flight (74 MiB peak
+   * RSS), where 16 x 1.5 MiB keeps as many bytes moving as 4 x 6 MiB.
    */
   if (queue == 0)
     queue = nbd ? DEPTH_BUDGET_BYTES / st->workers : DEPTH_START_BYTES;

@@ -31,7 +31,6 @@ LOCAL_SH_TESTS = \
 	tests/test-file-fragmented.sh \
 	tests/test-file-writeback-runs.sh \
 	tests/test-file-writeback-error.sh \
-	tests/test-file-writeback-last.sh \
 	tests/test-file-writeback-bounded.sh \
 	tests/test-file-big-sparse.sh \
 	tests/test-file-huge-sparse.sh \

@@ -310,8 +310,7 @@ drain_window (struct writeback *wb)
 int
 writeback_drain (struct writeback *wb)
 {
-  if (wb->fd >= 0)
-    drain_window (wb);
+  drain_window (wb);
   return writeback_sync (wb);
 }
 
